@@ -1,0 +1,34 @@
+# moesim: the two commands of the README (`make run`, `make test`) and a few helpers.
+# Each target installs missing Debian packages first, so a fresh machine needs nothing else.
+BUILD ?= build
+JOBS ?= 2
+BUILD_TYPE ?= Release
+SCENARIO ?= examples/glam-64b64e-tpuv4.yaml
+OUTDIR ?= out
+
+.PHONY: all deps configure build run test bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) > $(BUILD).configure.log 2>&1 || { cat $(BUILD).configure.log; exit 1; }
+	@grep -E "^-- moesim" $(BUILD).configure.log || true
+
+build: configure
+	cmake --build $(BUILD) -j$(JOBS)
+
+run: build
+	@mkdir -p $(OUTDIR)
+	./$(BUILD)/sim/moesim simulate $(SCENARIO) --json $(OUTDIR)/default.json
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS) --timeout 600
+
+bench: build
+	@for b in $(BUILD)/bench/bench_*; do [ -x "$$b" ] && "$$b" --benchmark_min_time=0.2; done
+
+clean:
+	rm -rf $(BUILD) $(BUILD).configure.log $(OUTDIR)

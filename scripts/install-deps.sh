@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs the Debian packages moesim needs, and only those that are missing.
+# Idempotent: a second run installs nothing. Works as root or through sudo.
+# CUDA is optional and never installed here (it lives at /usr/local/cuda when present).
+set -euo pipefail
+
+PACKAGES=(
+  cmake g++ make pkg-config
+  libsimgrid-dev
+  libboost-graph-dev libboost-program-options-dev
+  libyaml-cpp-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+  else
+    echo "install-deps: error: not root and no sudo; install these packages by hand: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! $SUDO apt-get update -qq; then
+  echo "install-deps: error: apt-get update failed (no network or no Debian mirror?)" >&2
+  exit 1
+fi
+if ! $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"; then
+  echo "install-deps: error: could not install: ${missing[*]}" >&2
+  echo "install-deps: check that each exists with 'apt-cache policy NAME'" >&2
+  exit 1
+fi
+echo "install-deps: done"

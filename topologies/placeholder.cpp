@@ -1,0 +1,1 @@
+// Placeholder until the topologies module lands (issue 3).

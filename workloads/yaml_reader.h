@@ -1,0 +1,79 @@
+// moesim — strict reading of YAML mappings: every key known, every value typed and bounded.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "workloads/config_error.h"
+#include "workloads/units.h"
+
+namespace moesim {
+
+/// Which values a numeric key accepts.
+enum class Bound { kAny, kNonNegative, kPositive };
+
+/// Loads a YAML file; a missing file or a syntax error becomes a ConfigError naming the file and line.
+YAML::Node load_yaml_file(const std::string& path);
+
+/// A strict view of one YAML mapping (a section of a scenario). Each accessor marks its key as used and
+/// throws ConfigError (file, line, dotted key, what was expected) on a wrong type, a bad unit or a value out
+/// of bounds. `finish()` rejects keys nobody asked for, so a typo never becomes a silent default.
+class YamlMap {
+ public:
+  /// `path` is the dotted name of this mapping (`""` for the document root, `model`, `cluster.fabric`).
+  YamlMap(const YAML::Node& node, std::string file, std::string path);
+
+  bool has(const std::string& key) const;
+
+  double quantity(const std::string& key, Unit unit, Bound bound = Bound::kPositive) const;
+  std::optional<double> optional_quantity(const std::string& key, Unit unit,
+                                          Bound bound = Bound::kPositive) const;
+
+  std::int64_t integer(const std::string& key, Bound bound = Bound::kPositive) const;
+  std::optional<std::int64_t> optional_integer(const std::string& key, Bound bound = Bound::kPositive) const;
+  std::vector<std::int64_t> integer_list(const std::string& key, Bound bound = Bound::kPositive) const;
+
+  std::string string(const std::string& key) const;
+  std::optional<std::string> optional_string(const std::string& key) const;
+  /// A string that must be one of `allowed`.
+  std::string choice(const std::string& key, const std::vector<std::string>& allowed) const;
+  std::optional<std::string> optional_choice(const std::string& key,
+                                             const std::vector<std::string>& allowed) const;
+
+  bool boolean(const std::string& key) const;
+  std::optional<bool> optional_boolean(const std::string& key) const;
+
+  YamlMap map(const std::string& key) const;
+  std::optional<YamlMap> optional_map(const std::string& key) const;
+  /// The raw node of `key` (marked used); for values whose shape the caller checks itself.
+  YAML::Node raw(const std::string& key) const;
+
+  /// Throws ConfigError for the first key that no accessor asked for, listing the known keys.
+  void finish(const std::vector<std::string>& known_keys_for_message = {}) const;
+
+  /// Throws ConfigError for `key` with `expected` as the explanation.
+  [[noreturn]] void fail(const std::string& key, const std::string& expected) const;
+
+  const std::string& file() const { return file_; }
+  const std::string& path() const { return path_; }
+  /// Dotted name of `key` inside this mapping.
+  std::string key_path(const std::string& key) const;
+  /// 1-based line of `key` (or of the mapping itself when the key is absent); 0 when unknown.
+  int line_of(const std::string& key) const;
+
+ private:
+  YAML::Node scalar(const std::string& key) const;
+  void check_bound(const std::string& key, double value, Bound bound) const;
+
+  YAML::Node node_;
+  std::string file_;
+  std::string path_;
+  mutable std::set<std::string> used_;
+};
+
+}  // namespace moesim
