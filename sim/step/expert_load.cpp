@@ -1,0 +1,69 @@
+#include "sim/step/expert_load.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <stdexcept>
+
+namespace moesim::sim {
+
+double ExpertLoad::imbalance() const {
+  if (accepted_tokens.empty()) return 1.0;
+  const double sum = std::accumulate(accepted_tokens.begin(), accepted_tokens.end(), 0.0);
+  if (sum <= 0) return 1.0;
+  const double mean = sum / static_cast<double>(accepted_tokens.size());
+  return *std::max_element(accepted_tokens.begin(), accepted_tokens.end()) / mean;
+}
+
+ExpertLoad draw_expert_load(const RoutingDistribution& dist, int experts, int top_k, double tokens,
+                            double capacity_factor, int layer) {
+  if (experts <= 0 || top_k <= 0 || top_k > experts)
+    throw std::invalid_argument("draw_expert_load: bad experts/top_k");
+  const auto e_count = static_cast<std::size_t>(experts);
+  std::mt19937_64 rng(dist.seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(layer) + 1);
+
+  std::vector<double> weight(e_count, 1.0);
+  if (dist.kind == "zipf") {
+    std::vector<std::size_t> rank(e_count);
+    std::iota(rank.begin(), rank.end(), 0);
+    std::shuffle(rank.begin(), rank.end(), rng);  // which expert is popular changes from layer to layer
+    for (std::size_t e = 0; e < e_count; ++e)
+      weight[e] = 1.0 / std::pow(static_cast<double>(rank[e] + 1), dist.zipf_s);
+  } else if (dist.kind == "histogram") {
+    if (dist.histogram.size() != e_count)
+      throw std::invalid_argument("draw_expert_load: histogram size != experts");
+    weight = dist.histogram;
+  } else if (dist.kind != "uniform") {
+    throw std::invalid_argument("draw_expert_load: unknown distribution " + dist.kind);
+  }
+  const double wsum = std::accumulate(weight.begin(), weight.end(), 0.0);
+
+  // Multinomial draw of token copies by sequential binomials. A token's k experts are distinct; with
+  // k << E the independent-copies approximation changes loads by O(k/E) and is kept for speed.
+  ExpertLoad load;
+  load.routed_tokens.assign(e_count, 0);
+  auto remaining = static_cast<std::int64_t>(std::llround(tokens * top_k));
+  double remaining_w = wsum;
+  for (std::size_t e = 0; e < e_count && remaining > 0; ++e) {
+    const double p = remaining_w > 0 ? std::clamp(weight[e] / remaining_w, 0.0, 1.0) : 0.0;
+    std::binomial_distribution<std::int64_t> binom(remaining, p);
+    const std::int64_t got = (e + 1 == e_count) ? remaining : binom(rng);
+    load.routed_tokens[e] = static_cast<double>(got);
+    remaining -= got;
+    remaining_w -= weight[e];
+  }
+
+  load.capacity_tokens =
+      capacity_factor > 0 ? std::ceil(capacity_factor * tokens * top_k / experts) : tokens * top_k;
+  load.accepted_tokens.resize(e_count);
+  double dropped = 0;
+  for (std::size_t e = 0; e < e_count; ++e) {
+    load.accepted_tokens[e] = std::min(load.routed_tokens[e], load.capacity_tokens);
+    dropped += load.routed_tokens[e] - load.accepted_tokens[e];
+  }
+  load.dropped_fraction = tokens > 0 ? dropped / (tokens * top_k) : 0.0;
+  return load;
+}
+
+}  // namespace moesim::sim

@@ -1,0 +1,89 @@
+#include "sim/step/step_graph.h"
+
+#include <stdexcept>
+
+namespace moesim::sim {
+
+std::string_view category_name(OpCategory category) {
+  switch (category) {
+    case OpCategory::kEmbedding:
+      return "embedding";
+    case OpCategory::kAttention:
+      return "attention";
+    case OpCategory::kDenseFfn:
+      return "dense_ffn";
+    case OpCategory::kGating:
+      return "gating";
+    case OpCategory::kPermute:
+      return "permute";
+    case OpCategory::kExpertFfn:
+      return "expert_ffn";
+    case OpCategory::kOptimizer:
+      return "optimizer";
+    case OpCategory::kA2aDispatch:
+      return "a2a_dispatch";
+    case OpCategory::kA2aCombine:
+      return "a2a_combine";
+    case OpCategory::kTpAllReduce:
+      return "tp_allreduce";
+    case OpCategory::kDpAllReduce:
+      return "dp_allreduce";
+    case OpCategory::kExpertAllReduce:
+      return "expert_allreduce";
+    case OpCategory::kPipelineP2p:
+      return "pipeline_p2p";
+    case OpCategory::kCount:
+      break;
+  }
+  return "?";
+}
+
+bool is_communication(OpCategory c) {
+  return c == OpCategory::kA2aDispatch || c == OpCategory::kA2aCombine || c == OpCategory::kTpAllReduce ||
+         c == OpCategory::kDpAllReduce || c == OpCategory::kExpertAllReduce || c == OpCategory::kPipelineP2p;
+}
+
+bool is_all_to_all(OpCategory c) {
+  return c == OpCategory::kA2aDispatch || c == OpCategory::kA2aCombine;
+}
+
+std::int32_t StepGraph::add(const Op& op, std::initializer_list<std::int32_t> deps) {
+  return add(op, std::vector<std::int32_t>(deps));
+}
+
+std::int32_t StepGraph::add(const Op& op, const std::vector<std::int32_t>& deps) {
+  if (op.device < 0 || op.device >= device_count_)
+    throw std::out_of_range("StepGraph::add: device out of range");
+  const auto id = static_cast<std::int32_t>(ops_.size());
+  for (auto d : deps) {
+    if (d < 0 || d >= id) throw std::out_of_range("StepGraph::add: dependency on an op not yet added");
+  }
+  ops_.push_back(op);
+  deps_.push_back(deps);
+  return id;
+}
+
+void StepGraph::add_dependency(std::int32_t from, std::int32_t to) {
+  const auto n = static_cast<std::int32_t>(ops_.size());
+  if (from < 0 || from >= n || to < 0 || to >= n) throw std::out_of_range("StepGraph::add_dependency");
+  deps_[static_cast<std::size_t>(to)].push_back(from);
+}
+
+std::int32_t StepGraph::add_collective(OpCategory category, std::int32_t demand,
+                                       const std::vector<std::int32_t>& participants) {
+  const auto id = static_cast<std::int32_t>(collectives_.size());
+  Collective c;
+  c.category = category;
+  c.demand = demand;
+  c.ops = participants;
+  for (auto p : participants) {
+    auto& op = ops_.at(static_cast<std::size_t>(p));
+    if (op.collective != -1) throw std::logic_error("StepGraph::add_collective: op already in a collective");
+    op.collective = id;
+    op.category = category;
+  }
+  collectives_.push_back(std::move(c));
+  return id;
+}
+
+}  // namespace moesim::sim
