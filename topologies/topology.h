@@ -12,6 +12,8 @@
 
 namespace moesim::topologies {
 
+class TrafficMatrix;
+
 /// What a graph vertex is.
 enum class VertexKind { kDevice, kSwitch };
 
@@ -28,6 +30,7 @@ struct LinkProps {
   double bandwidth_Bps = 0;  ///< bytes per second, one direction
   double latency_s = 0;      ///< propagation + switch traversal, seconds
   int tier = 0;              ///< index into Topology::tiers() ("nvlink", "leaf", "spine", "ici", ...)
+  std::uint32_t id = 0;      ///< this link's LinkId, so that graph edges map to the link tables
 };
 
 using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, VertexProps, LinkProps>;
@@ -71,6 +74,28 @@ class Topology {
   virtual int hop_count(int src, int dst) const = 0;
   /// Sum of link latencies along the route, seconds.
   virtual double route_latency_s(int src, int dst) const = 0;
+
+  // ---- Added by issue 3 (defaults keep other implementations of Topology compiling). ----
+
+  /// Number of distinct equal-cost link-level paths that route() spreads src->dst over (1 without ECMP).
+  virtual long long path_count(int /*src*/, int /*dst*/) const { return 1; }
+  /// Switch vertices (NVSwitch, PCIe switch, leaf, spine, core, router).
+  virtual int switch_count() const { return 0; }
+  /// Bandwidth in bytes/s, one direction, across the cut that splits the devices into two equal halves
+  /// along the fabric's hierarchy (the worst such cut for a fat-tree / torus / dragonfly); 0 when unknown.
+  virtual double bisection_bandwidth_Bps() const { return 0; }
+  /// One line such as "fat-tree 2 levels radix 64, 128 x nvswitch servers".
+  virtual std::string description() const { return "topology"; }
+  /// Aggregated-view group of vertex `v` (a server, a block of torus chips, a switch layer), for DOT output.
+  virtual int vertex_group(int v) const { return v; }
+  virtual std::string group_name(int group) const { return "v" + std::to_string(group); }
+  /// Adds the bytes of `traffic` onto `link_bytes` (size link_count()) faster than route() per pair, by
+  /// exploiting the fabric's regularity. Returns false when the fabric has no such path (then the caller
+  /// routes every pair).
+  virtual bool accumulate_traffic(const TrafficMatrix& /*traffic*/,
+                                  std::vector<double>& /*link_bytes*/) const {
+    return false;
+  }
 };
 
 }  // namespace moesim::topologies

@@ -2,7 +2,13 @@
 #include <boost/program_options.hpp>
 #include <iostream>
 
+#include <iomanip>
+#include <sstream>
+
 #include "sim/cli/command.h"
+#include "topologies/accelerator.h"
+#include "topologies/cluster_presets.h"
+#include "workloads/model_zoo.h"
 
 namespace po = boost::program_options;
 
@@ -18,9 +24,28 @@ int run_presets(const std::vector<std::string>& args) {
     std::cout << desc << "\n";
     return 0;
   }
-  std::cout << "models:\n";
-  std::cout << "accelerators:\n";
-  std::cout << "clusters:\n";
+  auto line = [](const std::string& name, const std::string& what) {
+    std::cout << "  " << std::left << std::setw(22) << name << what << "\n";
+  };
+  std::cout << "models (model.preset):\n";
+  for (const auto& m : workloads::model_presets()) {
+    std::ostringstream what;
+    what << (m.is_moe() ? "MoE " : "dense ") << m.total_layers() << " layers, d_model " << m.d_model;
+    if (m.is_moe()) what << ", " << m.experts << " experts top-" << m.top_k;
+    what << " — " << m.source;
+    line(m.name, what.str());
+  }
+  std::cout << "accelerators (cluster.accelerator):\n";
+  for (const auto& a : topologies::accelerators()) {
+    std::ostringstream what;
+    what << a.peak_dense_bf16_flop_per_s / 1e12 << " TFLOP/s bf16, " << a.hbm_bytes / 1e9 << " GB, "
+         << a.hbm_bandwidth_Bps / 1e12 << " TB/s — " << a.description;
+    line(a.name, what.str());
+  }
+  std::cout << "clusters (cluster.preset):\n";
+  for (const auto& c : topologies::cluster_presets()) {
+    line(c.name, std::to_string(c.spec.device_count()) + " x " + c.spec.accelerator + " — " + c.description);
+  }
   return 0;
 }
 

@@ -31,7 +31,9 @@ bool is_all_to_all(OpCategory category);
 
 /// Each simulated device issues work on two in-order streams, as a GPU does with one compute and one
 /// communication CUDA stream (Megatron/DeepSpeed overlap gradient all-reduce with backward compute this way).
-enum class Stream : std::uint8_t { kCompute = 0, kComm = 1 };
+/// kAsync ops (pipeline sends/receives, posted non-blocking as NCCL/MPI isend/irecv) follow no stream order:
+/// only their explicit dependencies and their collective's partner.
+enum class Stream : std::uint8_t { kCompute = 0, kComm = 1, kAsync = 2 };
 
 /// One operation on one simulated device. Compute ops carry their duration; collective ops point at the
 /// Collective they take part in and get its duration once the network backend has priced it.

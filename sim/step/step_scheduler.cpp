@@ -17,6 +17,11 @@ Schedule schedule_step(const StepGraph& graph) {
   std::vector<std::int32_t> last_on_stream(static_cast<std::size_t>(graph.device_count()) * 2, -1);
   std::vector<std::int32_t> stream_prev(n, -1);
   for (std::size_t i = 0; i < n; ++i) {
+    if (ops[i].stream == Stream::kAsync) {
+      for (auto d : deps[i]) ++out_count[static_cast<std::size_t>(d)];
+      pending[i] = static_cast<std::int32_t>(deps[i].size());
+      continue;
+    }
     const auto slot = static_cast<std::size_t>(ops[i].device) * 2 + static_cast<std::size_t>(ops[i].stream);
     stream_prev[i] = last_on_stream[slot];
     last_on_stream[slot] = static_cast<std::int32_t>(i);

@@ -1,0 +1,55 @@
+// `moesim simulate SCENARIO.yaml`: one training step of the scenario — time, breakdown, traffic, energy.
+#include <boost/program_options.hpp>
+#include <fstream>
+#include <iostream>
+
+#include "sim/cli/command.h"
+#include "sim/step/step_simulation.h"
+#include "workloads/config_error.h"
+
+namespace po = boost::program_options;
+
+namespace moesim::cli {
+
+int run_simulate(const std::vector<std::string>& args) {
+  po::options_description desc("moesim simulate SCENARIO.yaml [options]");
+  std::string scenario, json_path, trace_path, backend;
+  std::vector<std::string> sets;
+  desc.add_options()("help,h", "show this help")(
+      "backend", po::value(&backend), "network backend: analytic | ptask | flow (default: the scenario's)")(
+      "json", po::value(&json_path), "write the result as JSON (keys documented in the README)")(
+      "trace", po::value(&trace_path),
+      "write a Chrome/Perfetto trace of the step (devices: simulation.trace_devices)")(
+      "set", po::value(&sets)->composing(), "override a scenario key, e.g. --set model.capacity_factor=2.0")(
+      "quiet,q", "no progress messages on stderr");
+  po::options_description hidden;
+  hidden.add_options()("scenario", po::value(&scenario));
+  po::options_description all;
+  all.add(desc).add(hidden);
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return 0;
+  }
+  if (scenario.empty()) throw UsageError{"a scenario YAML file is required"};
+  sim::SimulateOptions options;
+  if (!backend.empty()) options.backend = backend;
+  options.trace_path = trace_path;
+  options.progress = !vm.count("quiet");
+  const auto result = sim::simulate_scenario_file(scenario, sets, options);
+  sim::print_simulation(std::cout, result);
+  if (!json_path.empty()) {
+    std::ofstream out(json_path);
+    if (!out) throw ConfigError(json_path, 0, "--json", "cannot write the file");
+    out << result.dump(2) << "\n";
+    std::cout << "wrote " << json_path << "\n";
+  }
+  if (!trace_path.empty()) std::cout << "wrote " << trace_path << " (open in ui.perfetto.dev)\n";
+  return 0;
+}
+
+}  // namespace moesim::cli

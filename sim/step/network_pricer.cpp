@@ -1,0 +1,109 @@
+#include "sim/step/network_pricer.h"
+
+#include "sim/collectives/collective.h"
+#include "sim/collectives/traffic_matrix.h"
+
+namespace moesim::sim {
+namespace {
+
+using Kind = NetworkDemand::Kind;
+
+collectives::ByteMatrix a2a_matrix(const BuiltStep& step, const workloads::RunSpec& run, int draw) {
+  const int ep = step.layout.expert;
+  const auto& load = step.loads[static_cast<std::size_t>(draw)];
+  const double bytes_per_copy =
+      static_cast<double>(run.model.d_model) * workloads::bytes_per_element(run.training.precision);
+  collectives::ByteMatrix m(ep);
+  for (int j = 0; j < ep; ++j) {
+    // Every sender routes the same share of its tokens to receiver j's experts (senders are statistically
+    // identical; the skew is in which receivers are hot).
+    const double per_sender = received_copies(run, load, j) / ep * bytes_per_copy;
+    for (int i = 0; i < ep; ++i) m.at(i, j) = per_sender;
+  }
+  return m;
+}
+
+}  // namespace
+
+std::vector<DemandPrice> price_demands(const BuiltStep& step, const workloads::RunSpec& run,
+                                       const topologies::Topology& topology,
+                                       network::NetworkBackend& backend) {
+  const auto& L = step.layout;
+  std::vector<DemandPrice> prices;
+  for (const auto& d : step.demands) {
+    std::vector<network::Schedule> schedules;
+    std::vector<collectives::ByteMatrix> matrices;  // kept alive while requests point at them
+    auto add = [&](collectives::CollectiveOp op, std::vector<int> group, double bytes,
+                   const collectives::ByteMatrix* m) {
+      collectives::CollectiveRequest r;
+      r.op = op;
+      r.group = std::move(group);
+      r.bytes = bytes;
+      r.matrix = m;
+      schedules.push_back(collectives::build_schedule(r, topology));
+    };
+    switch (d.kind) {
+      case Kind::kAllToAll: {
+        matrices.push_back(a2a_matrix(step, run, d.draw));
+        for (int g = 0; g < L.data / L.expert; ++g) {
+          for (int t = 0; t < L.tensor; ++t) {
+            std::vector<int> group;
+            for (int i = 0; i < L.expert; ++i) group.push_back(L.device(0, g * L.expert + i, t));
+            add(collectives::CollectiveOp::kAllToAll, std::move(group), matrices.back().total() / L.expert,
+                &matrices.back());
+          }
+        }
+        break;
+      }
+      case Kind::kTpAllReduce:
+        for (int r = 0; r < L.data; ++r) {
+          std::vector<int> group;
+          for (int t = 0; t < L.tensor; ++t) group.push_back(L.device(0, r, t));
+          add(collectives::CollectiveOp::kAllReduce, std::move(group), d.bytes, nullptr);
+        }
+        break;
+      case Kind::kDpAllReduce:
+        for (int t = 0; t < L.tensor; ++t) {
+          std::vector<int> group;
+          for (int r = 0; r < L.data; ++r) group.push_back(L.device(0, r, t));
+          add(collectives::CollectiveOp::kAllReduce, std::move(group), d.bytes, nullptr);
+        }
+        break;
+      case Kind::kExpertAllReduce:  // replicas of the same experts: data ranks equal modulo the expert degree
+        for (int t = 0; t < L.tensor; ++t) {
+          for (int m = 0; m < L.expert; ++m) {
+            std::vector<int> group;
+            for (int r = m; r < L.data; r += L.expert) group.push_back(L.device(0, r, t));
+            add(collectives::CollectiveOp::kAllReduce, std::move(group), d.bytes, nullptr);
+          }
+        }
+        break;
+      case Kind::kP2p: {
+        network::Schedule s;
+        s.name = "pipeline-p2p";
+        network::Phase phase;
+        for (int r = 0; r < L.data; ++r) {
+          for (int t = 0; t < L.tensor; ++t) {
+            phase.transfers.push_back({L.device(d.stage, r, t), L.device(d.stage + 1, r, t), d.bytes});
+          }
+        }
+        s.phases.push_back(std::move(phase));
+        schedules.push_back(std::move(s));
+        break;
+      }
+    }
+    DemandPrice p;
+    for (const auto& s : schedules) p.network_bytes += s.network_bytes();
+    if (p.network_bytes > 0 || !schedules.empty()) {
+      const auto result = backend.simulate(schedules);
+      p.time_s = result.time_s;
+      p.tier_bytes = result.tier_bytes;
+      p.busiest_link = result.busiest_link;
+      p.busiest_link_utilisation = result.busiest_link_utilisation;
+    }
+    prices.push_back(std::move(p));
+  }
+  return prices;
+}
+
+}  // namespace moesim::sim

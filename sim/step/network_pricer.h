@@ -1,0 +1,29 @@
+// moesim — prices a step's network demands on the full cluster with a network backend.
+#pragma once
+
+#include <vector>
+
+#include "sim/network/network_backend.h"
+#include "sim/step/step_builder.h"
+#include "topologies/topology.h"
+
+namespace moesim::sim {
+
+/// The price of one demand: time, and what it put on the network (all concurrent groups together).
+struct DemandPrice {
+  double time_s = 0;
+  double network_bytes = 0;        ///< bytes sent device to device (not counting hops)
+  std::vector<double> tier_bytes;  ///< link-crossing bytes per tier (Topology::tiers())
+  double busiest_link_utilisation = 0;
+  topologies::LinkId busiest_link = 0;
+};
+
+/// Prices every demand of `step` on `topology`: an all-to-all demand is every expert-parallel group of one
+/// stage exchanging its routed tokens at once (all tensor ranks, all data-parallel replicas), with per-pair
+/// bytes from the routing draw; all-reduces are every group of that kind at once; p2p is every device of a
+/// stage sending to the next. Concurrent groups share links (backend contention).
+std::vector<DemandPrice> price_demands(const BuiltStep& step, const workloads::RunSpec& run,
+                                       const topologies::Topology& topology,
+                                       network::NetworkBackend& backend);
+
+}  // namespace moesim::sim

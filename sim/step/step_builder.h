@@ -1,0 +1,58 @@
+// moesim — builds the op graph of one training step from a scenario's model, parallelism and batch.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/step/compute_model.h"
+#include "sim/step/expert_load.h"
+#include "sim/step/step_graph.h"
+#include "workloads/accounting.h"
+#include "workloads/run_spec.h"
+
+namespace moesim::sim {
+
+/// Traffic that the network backend must price. Identical demands are priced once and reused, which is
+/// what makes thousands of devices tractable (design notes: "identical collectives are simulated once").
+struct NetworkDemand {
+  enum class Kind { kAllToAll, kTpAllReduce, kDpAllReduce, kExpertAllReduce, kP2p };
+  Kind kind = Kind::kAllToAll;
+  int draw = -1;     ///< routing draw (all-to-all)
+  int stage = 0;     ///< pipeline boundary stage -> stage+1 (p2p)
+  double bytes = 0;  ///< per-rank buffer (all-reduce), per-device message (p2p)
+};
+
+/// Rank layout of the real cluster: tensor ranks fastest (inside a node), then data, then pipeline stages
+/// (Megatron-LM's default order, Narayanan et al. 2021 §3).
+struct RankLayout {
+  int data = 1, tensor = 1, pipeline = 1, expert = 1;
+  int device(int stage, int data_rank, int tensor_rank) const {
+    return (stage * data + data_rank) * tensor + tensor_rank;
+  }
+};
+
+/// The simulated step: a graph over representative devices plus the demands its collectives refer to.
+/// Devices that are exact copies of each other (tensor-parallel ranks; expert-parallel groups that are
+/// data-parallel replicas) are simulated once; collectives are still priced on the full cluster.
+struct BuiltStep {
+  StepGraph graph{1};
+  std::vector<NetworkDemand> demands;
+  RankLayout layout;
+  int experts_simulated = 1;  ///< simulated devices per pipeline stage
+  double real_devices_per_simulated = 1;
+  double tokens_per_microbatch = 0;  ///< per data-parallel rank
+  std::vector<ExpertLoad> loads;     ///< one per routing draw
+  double param_state_bytes_per_device = 0;
+};
+
+/// Builds the step. `loads` holds the expert loads of each routing draw (MoE layer l uses draw l mod size).
+BuiltStep build_step(const workloads::RunSpec& run, const workloads::ModelAccounting& accounting,
+                     const ComputeModel& compute, std::vector<ExpertLoad> loads);
+
+/// Tokens that each expert-parallel group routes per micro-batch and tensor rank (the loads' `tokens`).
+double routed_tokens_per_group(const workloads::RunSpec& run);
+
+/// Received token copies of real device `member` (0..expert-1) of an expert-parallel group under `load`.
+double received_copies(const workloads::RunSpec& run, const ExpertLoad& load, int member);
+
+}  // namespace moesim::sim

@@ -1,0 +1,157 @@
+// The step simulation of whole scenarios: invariants and textbook cases (issue 6 "Must show").
+#include "sim/step/step_simulation.h"
+
+#include <gtest/gtest.h>
+
+#include "topologies/accelerator.h"
+#include "workloads/config_error.h"
+
+namespace moesim::sim {
+namespace {
+
+// A small MoE model on two DGX H100 nodes (16 GPUs, 8 per node on NVSwitch, rails into a fat-tree).
+const char* kSmallMoe = R"(
+name: small-moe
+model:
+  name: small-moe
+  layers: 8
+  d_model: 1024
+  n_heads: 16
+  d_head: 64
+  d_ff: 4096
+  vocab: 32000
+  tied_embeddings: true
+  experts: 16
+  expert_d_ff: 4096
+  moe_every: 2
+  top_k: 2
+  gating: top2
+  capacity_factor: 4.0
+cluster:
+  preset: dgx-h100-superpod
+  devices: 16
+parallelism:
+  data: 16
+  expert: 16
+training:
+  global_batch_sequences: 64
+  sequence_length: 1024
+  total_tokens: 1B
+  precision: bf16
+energy:
+  pue: 1.2
+  grid_kgco2e_per_kwh: 0.4
+)";
+
+// The same model without experts.
+std::string dense_yaml() {
+  std::string y = kSmallMoe;
+  const auto from = y.find("  experts: 16");
+  const auto to = y.find("cluster:");
+  y.erase(from, to - from);
+  return y;
+}
+
+nlohmann::json simulate(const std::string& yaml, const std::vector<std::string>& overrides = {},
+                        const std::string& backend = "") {
+  SimulateOptions o;
+  if (!backend.empty()) o.backend = backend;
+  return simulate_scenario(apply_overrides(YAML::Load(yaml), overrides, "test.yaml"), "test.yaml", o);
+}
+
+double breakdown(const nlohmann::json& r, const char* key) {
+  return r["breakdown_s"][key].get<double>();
+}
+
+TEST(StepSimulation, ExecutedFlopsEqualTheAccountingWhenNoTokenIsDropped) {
+  const auto r = simulate(kSmallMoe);
+  EXPECT_EQ(r["routing"]["dropped_fraction"].get<double>(), 0.0);
+  EXPECT_NEAR(r["executed_flops_per_step"].get<double>() / r["model_flops_per_step"].get<double>(), 1.0,
+              1e-6);
+}
+
+TEST(StepSimulation, BreakdownSumsToTheStepTime) {
+  const auto r = simulate(kSmallMoe);
+  double sum = 0;
+  for (const auto& [k, v] : r["breakdown_s"].items()) sum += v.get<double>();
+  EXPECT_NEAR(sum, r["step_time_s"].get<double>(), 1e-9 * r["step_time_s"].get<double>());
+  EXPECT_GT(breakdown(r, "exposed_a2a_s"), 0.0);
+  EXPECT_GT(r["a2a_bytes_per_step"].get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(r["tokens_per_s"].get<double>(), 65536 / r["step_time_s"].get<double>());
+}
+
+TEST(StepSimulation, MoreBandwidthIsNeverSlower) {
+  const auto slow = simulate(kSmallMoe, {"cluster.node.nic_bandwidth=100 Gb/s"});
+  const auto base = simulate(kSmallMoe);
+  const auto fast = simulate(kSmallMoe, {"cluster.node.nic_bandwidth=1600 Gb/s"});
+  EXPECT_GT(slow["step_time_s"].get<double>(), base["step_time_s"].get<double>());
+  EXPECT_LE(fast["step_time_s"].get<double>(), base["step_time_s"].get<double>());
+}
+
+TEST(StepSimulation, EnergyIsAtLeastIdlePowerTimesTime) {
+  const auto r = simulate(kSmallMoe);
+  const auto& acc = topologies::find_accelerator("h100-sxm");
+  const double idle_w = acc.idle_power_w.value_or(0.3 * acc.compute_power_w());
+  EXPECT_GE(r["energy_j_per_step"].get<double>(), 16 * idle_w * r["step_time_s"].get<double>());
+  // Run energy = per-step energy × steps, in MWh; carbon = MWh × kg/kWh.
+  const double steps = 1e9 / 65536;
+  EXPECT_NEAR(r["energy_mwh_run"].get<double>(), r["energy_j_per_step"].get<double>() * steps / 3.6e9, 1e-9);
+  EXPECT_NEAR(r["tco2e_run"].get<double>(), r["energy_mwh_run"].get<double>() * 0.4, 1e-9);
+}
+
+TEST(StepSimulation, SkewedRoutingIsSlowerAndDropsTokensAtLowCapacity) {
+  const auto uniform = simulate(kSmallMoe);
+  const auto skewed =
+      simulate(kSmallMoe, {"simulation.routing.distribution=zipf", "simulation.routing.zipf_s=1.2"});
+  EXPECT_GT(skewed["step_time_s"].get<double>(), uniform["step_time_s"].get<double>());
+  EXPECT_GT(skewed["routing"]["imbalance"].get<double>(), 2.0);
+  const auto capped = simulate(kSmallMoe, {"simulation.routing.distribution=zipf",
+                                           "simulation.routing.zipf_s=1.2", "model.capacity_factor=1.0"});
+  EXPECT_GT(capped["routing"]["dropped_fraction"].get<double>(), 0.1);
+  EXPECT_LT(capped["executed_flops_per_step"].get<double>(), capped["model_flops_per_step"].get<double>());
+  EXPECT_LT(capped["step_time_s"].get<double>(), skewed["step_time_s"].get<double>());
+}
+
+TEST(StepSimulation, PipelineBubbleFollowsTheOneFOneBFormula) {
+  // Dense model, 4 stages: the bubble is (p-1)/(m+p-1) of the step (Narayanan et al. 2021 §2.2), so the
+  // idle share shrinks as micro-batches grow.
+  auto run = [&](int m) {
+    return simulate(dense_yaml(), {"model.vocab=1000", "training.global_batch_sequences=1024",
+                                   "parallelism.data=4", "parallelism.expert=1", "parallelism.pipeline=4",
+                                   "parallelism.micro_batches=" + std::to_string(m)});
+  };
+  for (int m : {4, 16}) {
+    const auto r = run(m);
+    // Time on the p2p transfers themselves is reported apart (pipeline_p2p_s); the bubble is the idle time.
+    const double idle_share = breakdown(r, "idle_s") / r["step_time_s"].get<double>();
+    const double expected = 3.0 / (m + 3.0);
+    EXPECT_NEAR(idle_share, expected, 0.25 * expected) << "micro-batches " << m;
+  }
+}
+
+TEST(StepSimulation, TooLittleMemoryIsAClearError) {
+  try {
+    simulate(kSmallMoe, {"model.d_model=16384", "model.d_ff=65536", "model.expert_d_ff=65536",
+                         "model.n_heads=128", "model.d_head=128", "model.layers=64"});
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key(), "parallelism");
+    EXPECT_NE(std::string(e.what()).find("GB per device"), std::string::npos) << e.what();
+  }
+}
+
+TEST(StepSimulation, TraceAndOverridesErrors) {
+  EXPECT_THROW(apply_overrides(YAML::Load(kSmallMoe), {"no-equals-sign"}, "t.yaml"), ConfigError);
+  EXPECT_THROW(simulate(kSmallMoe, {"parallelism.data=8"}), ConfigError);  // 8 != 16 devices
+  EXPECT_THROW(simulate(kSmallMoe, {}, "carrier-pigeon"), ConfigError);
+}
+
+TEST(StepSimulation, SimGridPtaskBackendAgreesWithAnalyticOnASmallCluster) {
+  const auto a = simulate(kSmallMoe, {}, "analytic");
+  const auto p = simulate(kSmallMoe, {}, "ptask");
+  EXPECT_EQ(p["backend"], "ptask");
+  EXPECT_NEAR(p["step_time_s"].get<double>() / a["step_time_s"].get<double>(), 1.0, 0.10);
+}
+
+}  // namespace
+}  // namespace moesim::sim

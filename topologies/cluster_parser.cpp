@@ -1,0 +1,169 @@
+// parse_cluster(): the scenario's `cluster:` mapping -> ClusterSpec (keys documented in cluster_spec.h).
+#include <optional>
+
+#include "topologies/accelerator.h"
+#include "topologies/cluster_presets.h"
+#include "topologies/cluster_spec.h"
+
+namespace moesim::topologies {
+namespace {
+
+using moesim::Bound;
+using moesim::Unit;
+using moesim::YamlMap;
+
+int to_int(const YamlMap& m, const std::string& key, std::int64_t v) {
+  if (v > 1'000'000'000) m.fail(key, "expected a value below one billion");
+  return static_cast<int>(v);
+}
+
+void set_int(const YamlMap& m, const std::string& key, int& field, Bound bound = Bound::kPositive) {
+  if (auto v = m.optional_integer(key, bound)) field = to_int(m, key, *v);
+}
+
+void set_quantity(const YamlMap& m, const std::string& key, Unit unit, double& field,
+                  Bound bound = Bound::kPositive) {
+  if (auto v = m.optional_quantity(key, unit, bound)) field = *v;
+}
+
+void parse_node(const YamlMap& m, NodeSpec& n) {
+  set_int(m, "gpus", n.gpus);
+  if (auto f = m.optional_choice("fabric", {"nvswitch", "nvlink-mesh", "pcie"})) {
+    n.fabric = *f == "nvswitch"      ? NodeFabric::kNvSwitch
+               : *f == "nvlink-mesh" ? NodeFabric::kNvLinkMesh
+                                     : NodeFabric::kPcie;
+  }
+  set_quantity(m, "link_bandwidth", Unit::kBandwidth, n.link_bandwidth_Bps);
+  set_quantity(m, "link_latency", Unit::kTime, n.link_latency_s, Bound::kNonNegative);
+  set_int(m, "nics", n.nics);
+  set_quantity(m, "nic_bandwidth", Unit::kBandwidth, n.nic_bandwidth_Bps);
+  set_quantity(m, "nic_latency", Unit::kTime, n.nic_latency_s, Bound::kNonNegative);
+  set_quantity(m, "pcie_bandwidth", Unit::kBandwidth, n.pcie_bandwidth_Bps);
+  set_quantity(m, "pcie_latency", Unit::kTime, n.pcie_latency_s, Bound::kNonNegative);
+  m.finish({"gpus", "fabric", "link_bandwidth", "link_latency", "nics", "nic_bandwidth", "nic_latency",
+            "pcie_bandwidth", "pcie_latency"});
+}
+
+/// Parses `fabric:`; returns true when it gave torus dims explicitly.
+bool parse_fabric(const YamlMap& m, ClusterSpec& s) {
+  if (auto t = m.optional_choice("type", {"fat-tree", "torus", "dragonfly", "none"})) {
+    s.fabric = *t == "fat-tree"    ? FabricType::kFatTree
+               : *t == "torus"     ? FabricType::kTorus
+               : *t == "dragonfly" ? FabricType::kDragonfly
+                                   : FabricType::kNone;
+  }
+  bool dims_given = false;
+  switch (s.fabric) {
+    case FabricType::kNone:
+      m.finish({"type"});
+      break;
+    case FabricType::kFatTree: {
+      FatTreeSpec& ft = s.fat_tree;
+      set_int(m, "levels", ft.levels);
+      set_int(m, "radix", ft.radix);
+      set_quantity(m, "oversubscription", Unit::kCount, ft.oversubscription);
+      if (auto r = m.optional_boolean("rail_optimized")) ft.rail_optimized = *r;
+      set_quantity(m, "link_bandwidth", Unit::kBandwidth, ft.link_bandwidth_Bps);
+      set_quantity(m, "link_latency", Unit::kTime, ft.link_latency_s, Bound::kNonNegative);
+      m.finish({"type", "levels", "radix", "oversubscription", "rail_optimized", "link_bandwidth",
+                "link_latency"});
+      break;
+    }
+    case FabricType::kTorus: {
+      TorusSpec& t = s.torus;
+      if (m.has("dims")) {
+        t.dims.clear();
+        for (auto d : m.integer_list("dims")) t.dims.push_back(to_int(m, "dims", d));
+        dims_given = true;
+      }
+      set_int(m, "cube", t.cube);
+      set_int(m, "chips_per_host", t.chips_per_host);
+      set_quantity(m, "link_bandwidth", Unit::kBandwidth, t.link_bandwidth_Bps);
+      set_quantity(m, "link_latency", Unit::kTime, t.link_latency_s, Bound::kNonNegative);
+      m.finish({"type", "dims", "cube", "chips_per_host", "link_bandwidth", "link_latency"});
+      break;
+    }
+    case FabricType::kDragonfly: {
+      DragonflySpec& d = s.dragonfly;
+      set_int(m, "routers_per_group", d.routers_per_group);
+      set_int(m, "nics_per_router", d.nics_per_router);
+      set_int(m, "global_links_per_router", d.global_links_per_router);
+      set_quantity(m, "link_bandwidth", Unit::kBandwidth, d.local_bandwidth_Bps);
+      set_quantity(m, "link_latency", Unit::kTime, d.local_latency_s, Bound::kNonNegative);
+      set_quantity(m, "global_bandwidth", Unit::kBandwidth, d.global_bandwidth_Bps);
+      set_quantity(m, "global_latency", Unit::kTime, d.global_latency_s, Bound::kNonNegative);
+      m.finish({"type", "routers_per_group", "nics_per_router", "global_links_per_router", "link_bandwidth",
+                "link_latency", "global_bandwidth", "global_latency"});
+      break;
+    }
+  }
+  return dims_given;
+}
+
+}  // namespace
+
+ClusterSpec parse_cluster(const YamlMap& c) {
+  ClusterSpec s;
+  const bool from_preset = c.has("preset");
+  if (from_preset) {
+    const std::string name = c.string("preset");
+    const ClusterPreset* p = find_cluster_preset(name);
+    if (!p) c.fail("preset", "expected one of {" + cluster_preset_names() + "}, got '" + name + "'");
+    s = p->spec;
+  }
+  if (auto a = c.optional_string("accelerator")) {
+    if (!lookup_accelerator(*a))
+      c.fail("accelerator", "expected one of {" + accelerator_names() + "}, got '" + *a + "'");
+    s.accelerator = *a;
+  }
+  const auto devices = c.optional_integer("devices");
+  if (devices) s.devices = to_int(c, "devices", *devices);
+  if (from_preset && (devices || c.has("node") || c.has("fabric"))) s.name += " (modified)";
+
+  std::optional<YamlMap> node = c.optional_map("node");
+  std::optional<YamlMap> fabric = c.optional_map("fabric");
+  bool dims_given = false;
+  if (fabric) dims_given = parse_fabric(*fabric, s);
+  if (node) {
+    if (s.fabric == FabricType::kTorus) {
+      c.fail("node", "a torus wires chips directly: no node section (set fabric.chips_per_host instead)");
+    }
+    parse_node(*node, s.node);
+  }
+  c.finish({"preset", "accelerator", "devices", "node", "fabric"});
+
+  // A new device count on a preset torus keeps its dimensionality and cube size and is reshaped.
+  if (s.fabric == FabricType::kTorus && devices && !dims_given && !s.torus.dims.empty()) {
+    const int ndims = static_cast<int>(s.torus.dims.size());
+    auto shape = torus_shape(s.devices, ndims, s.torus.cube);
+    if (shape.empty()) {
+      c.fail("devices", "expected a chip count that forms a " + std::to_string(ndims) + "D torus of whole " +
+                            std::to_string(s.torus.cube) + "-chip-wide cubes (or give fabric.dims), got " +
+                            std::to_string(s.devices));
+    }
+    s.torus.dims = shape;
+  }
+
+  validate_cluster(s, [&](const std::string& key, const std::string& expected) {
+    // Point at the key where the user wrote it, else at its section, else at the preset line.
+    const auto dot = key.find('.');
+    const std::string head = key.substr(0, dot);
+    int line = c.line_of(from_preset ? "preset" : head);
+    if (dot != std::string::npos) {
+      const std::string tail = key.substr(dot + 1);
+      const std::optional<YamlMap>& sub = head == "node" ? node : fabric;
+      if (sub && sub->has(tail))
+        line = sub->line_of(tail);
+      else if (c.has(head))
+        line = c.line_of(head);
+    } else if (c.has(head)) {
+      line = c.line_of(head);
+    }
+    std::string why = expected;
+    if (from_preset) why += " (cluster based on preset '" + c.string("preset") + "')";
+    throw ConfigError(c.file(), line, c.key_path(key), why);
+  });
+  return s;
+}
+
+}  // namespace moesim::topologies

@@ -1,0 +1,139 @@
+#include "topologies/cluster_presets.h"
+
+#include <vector>
+
+#include "topologies/accelerator.h"
+
+namespace moesim::topologies {
+namespace {
+
+// Bandwidths are one direction. NVLink per GPU: half of the datasheet's bidirectional total
+// (accelerator.cpp).
+ClusterSpec dgx_a100_superpod() {
+  // NVIDIA DGX SuperPOD reference architecture with DGX A100 (RA-09950-001, Nov 2020): 140 DGX A100 in 7
+  // scalable units of 20; 8 ConnectX-6 HDR 200 Gb/s NICs per node, one per GPU (rail-optimised); 40-port
+  // QM8790 HDR switches in a three-level non-blocking fat-tree. Inside a node, 6 NVSwitches give every A100
+  // its full 600 GB/s NVLink3 (300 GB/s per direction, A100 datasheet).
+  ClusterSpec s;
+  s.name = "dgx-a100-superpod";
+  s.description =
+      "140 DGX A100 (1,120 A100), NVSwitch nodes, 8x HDR 200 Gb/s rails, 3-level fat-tree radix 40";
+  s.accelerator = "a100-sxm";
+  s.devices = 140 * 8;
+  s.node = {8, NodeFabric::kNvSwitch, 300e9, 1e-6, 8, 200e9 / 8, 1e-6, 0, 1e-6};
+  s.fabric = FabricType::kFatTree;
+  s.fat_tree = {3, 40, 1.0, true, 200e9 / 8, 1e-6};
+  return s;
+}
+
+ClusterSpec dgx_h100_superpod() {
+  // NVIDIA DGX SuperPOD reference architecture with DGX H100 (RA-11333-001): scalable units of 32 DGX H100,
+  // 4 SUs (128 node slots; the RA fills 127 and gives one leaf port per rail to UFM — we model 128 nodes for
+  // a power-of-two device count); 8 ConnectX-7 NDR 400 Gb/s NICs per node, rail-optimised; 64-port QM9700
+  // switches, two-level non-blocking fat-tree: 32 leaves + 16 spines (the RA's table for this SU design:
+  // 2 SU 16+8, 4 SU 32+16, 8 SU 64+32, beyond that leaf/spine/core). NVSwitch gives every H100 900 GB/s
+  // NVLink4 (450 GB/s per direction).
+  ClusterSpec s;
+  s.name = "dgx-h100-superpod";
+  s.description =
+      "128 DGX H100 (1,024 H100), NVSwitch nodes, 8x NDR 400 Gb/s rails, 2-level fat-tree radix 64";
+  s.accelerator = "h100-sxm";
+  s.devices = 128 * 8;
+  s.node = {8, NodeFabric::kNvSwitch, 450e9, 1e-6, 8, 400e9 / 8, 1e-6, 0, 1e-6};
+  s.fabric = FabricType::kFatTree;
+  s.fat_tree = {2, 64, 1.0, true, 400e9 / 8, 1e-6};
+  return s;
+}
+
+ClusterSpec tpuv3_pod() {
+  // TPU v3 pod: 1,024 chips in a 32x32 2D torus with wrap-around (cloud.google.com/tpu/docs/v3; Jouppi et al.
+  // CACM 2020); ICI 656 Gb/s per link, 4 links per chip (one per torus neighbour); 4 chips per host.
+  ClusterSpec s;
+  s.name = "tpuv3-pod";
+  s.description = "TPU v3 pod: 1,024 chips, 32x32 2D torus, ICI 656 Gb/s per link";
+  s.accelerator = "tpuv3";
+  s.devices = 1024;
+  s.fabric = FabricType::kTorus;
+  s.torus = {{32, 32}, 1, 4, 656e9 / 8, 1e-6};
+  return s;
+}
+
+ClusterSpec tpuv4_pod() {
+  // TPU v4 pod: 4,096 chips; 64 cubes of 4x4x4 joined by optical circuit switches into a 16x16x16 3D torus
+  // (cloud.google.com/tpu/docs/v4; Jouppi et al. ISCA 2023); 6 ICI links per chip at 400 Gb/s each direction
+  // (glennklockwood.com/garden/processors/TPUv4); 4 chips per host. Slices are 3D tori of whole cubes.
+  ClusterSpec s;
+  s.name = "tpuv4-pod";
+  s.description = "TPU v4 pod: 4,096 chips, 16x16x16 3D torus of 4x4x4 cubes, ICI 400 Gb/s per link";
+  s.accelerator = "tpuv4";
+  s.devices = 4096;
+  s.fabric = FabricType::kTorus;
+  s.torus = {{16, 16, 16}, 4, 4, 400e9 / 8, 1e-6};
+  return s;
+}
+
+ClusterSpec tutel_ndm_a100_v4() {
+  // Azure NDm A100 v4 as used by Tutel (Hwang et al. 2023, arXiv 2206.03382): 8 A100 80 GB per VM on
+  // NVSwitch, 8 x HDR 200 Gb/s InfiniBand (1,600 Gb/s per VM). The published figures give no switch design;
+  // we assume a non-blocking two-level fat-tree of 40-port HDR switches. 64 VMs = 512 GPUs (Tutel's largest
+  // scale is 2,048 GPUs: set devices).
+  ClusterSpec s;
+  s.name = "azure-ndm-a100-v4";
+  s.description = "Azure NDm A100 v4 (Tutel): 8 A100 + 8x HDR 200 Gb/s per VM, 2-level fat-tree radix 40";
+  s.accelerator = "a100-sxm";
+  s.devices = 512;
+  s.node = {8, NodeFabric::kNvSwitch, 300e9, 1e-6, 8, 200e9 / 8, 1e-6, 0, 1e-6};
+  s.fabric = FabricType::kFatTree;
+  s.fat_tree = {2, 40, 1.0, false, 200e9 / 8, 1e-6};
+  return s;
+}
+
+ClusterSpec k40_pcie_cluster() {
+  // Shazeer et al. 2017 trained on clusters of Tesla K40 GPUs ("32 K40 typical", Table 8). The paper gives no
+  // network; we assume 4 K40 per server on PCIe 3.0 x16 (15.75 GB/s per direction, K40 datasheet) and one
+  // 56 Gb/s FDR InfiniBand NIC per server under a single 36-port switch layer (assumption).
+  ClusterSpec s;
+  s.name = "k40-pcie-cluster";
+  s.description =
+      "32 Tesla K40 (Shazeer 2017 scale), 4 per PCIe server, 1x FDR 56 Gb/s NIC, 2-level fat-tree";
+  s.accelerator = "k40";
+  s.devices = 32;
+  s.node = {4, NodeFabric::kPcie, 15.75e9, 1e-6, 1, 56e9 / 8, 1e-6, 0, 1e-6};
+  s.fabric = FabricType::kFatTree;
+  s.fat_tree = {2, 36, 1.0, false, 56e9 / 8, 1e-6};
+  return s;
+}
+
+std::vector<ClusterPreset> make_presets() {
+  std::vector<ClusterPreset> out;
+  for (auto spec : {dgx_a100_superpod(), dgx_h100_superpod(), tpuv3_pod(), tpuv4_pod(), tutel_ndm_a100_v4(),
+                    k40_pcie_cluster()}) {
+    out.push_back({spec.name, spec.description, spec});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::span<const ClusterPreset> cluster_presets() {
+  static const std::vector<ClusterPreset> kPresets = make_presets();
+  return kPresets;
+}
+
+const ClusterPreset* find_cluster_preset(std::string_view name) {
+  for (const auto& p : cluster_presets()) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+std::string cluster_preset_names() {
+  std::string out;
+  for (const auto& p : cluster_presets()) {
+    if (!out.empty()) out += ", ";
+    out += p.name;
+  }
+  return out;
+}
+
+}  // namespace moesim::topologies

@@ -1,1 +1,0 @@
-// Placeholder until the topologies module lands (issue 3).

@@ -1,0 +1,31 @@
+// moesim — the network between servers' NICs (fat-tree or dragonfly), as ClusterTopology composes it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "topologies/topology.h"
+
+namespace moesim::topologies {
+
+/// The switches above the NICs. Endpoints are NICs numbered node * nics_per_node + nic; each plugs into an
+/// edge switch (leaf or router). Routes here run between edge switches: ClusterTopology adds the NIC hops.
+class ScaleOut {
+ public:
+  virtual ~ScaleOut() = default;
+  virtual int edge_switch_count() const = 0;
+  /// Edge switch (0..edge_switch_count()-1) that endpoint `endpoint` plugs into, and its vertex.
+  virtual int edge_switch_of(int endpoint) const = 0;
+  virtual int edge_switch_vertex(int edge_switch) const = 0;
+  /// Appends the ECMP hops from edge switch a to edge switch b (a != b), scaling fractions by `fraction`.
+  virtual void route(int a, int b, double fraction, std::vector<RouteHop>& out) const = 0;
+  /// Appends one path from a to b (a != b); `key` (the destination endpoint) picks it, d-mod-k style.
+  virtual void single_path(int a, int b, int key, std::vector<LinkId>& out) const = 0;
+  virtual int hops(int a, int b) const = 0;
+  virtual long long paths(int a, int b) const = 0;
+  /// Bandwidth of the switch layers across the worst halving cut, bytes/s one direction (NIC links excluded).
+  virtual double bisection_Bps() const = 0;
+  virtual std::string description() const = 0;
+};
+
+}  // namespace moesim::topologies

@@ -1,0 +1,37 @@
+// moesim — how a training run is split over the devices (the `parallelism:` section of a scenario).
+#pragma once
+
+#include <cstdint>
+
+namespace moesim::workloads {
+
+/// Which device of an expert-parallel group holds which expert.
+enum class ExpertPlacement {
+  kContiguous,  ///< device i holds experts [i·E/EP, (i+1)·E/EP) (GShard / Switch / DeepSpeed-MoE layout)
+  kRoundRobin,  ///< device i holds experts i, i+EP, i+2·EP, ...
+};
+
+/// Parallelism degrees of one run (Megatron-LM / GShard / DeepSpeed-MoE vocabulary).
+///
+/// devices = data × tensor × pipeline. The expert-parallel group lives inside the data-parallel group
+/// (data % expert == 0): the non-expert weights are replicated over `data`, the experts of each MoE layer are
+/// spread over `expert` devices and replicated data/expert times. With E experts per MoE layer either
+/// E % expert == 0 (each device holds E/expert whole experts, Switch style) or expert % E == 0 (each expert
+/// is sharded over expert/E devices, GLaM/GSPMD style). check_parallelism() enforces all of this.
+struct ParallelismSpec {
+  std::int64_t data = 1;  ///< data-parallel degree (required in YAML)
+  std::int64_t expert =
+      1;  ///< expert-parallel degree, a divisor of `data` (default 1: no expert parallelism)
+  std::int64_t tensor = 1;    ///< tensor (Megatron intra-layer) degree (default 1)
+  std::int64_t pipeline = 1;  ///< pipeline stages (default 1)
+  std::int64_t micro_batches =
+      1;  ///< micro-batches per step per pipeline (default 1; required if pipeline > 1)
+  ExpertPlacement expert_placement = ExpertPlacement::kContiguous;  ///< default contiguous
+  /// Weights, gradients and optimizer state sharded over the data-parallel replicas (ZeRO-3, Rajbhandari et
+  /// al. 2020; FSDP; GSPMD's 2D weight sharding as GLaM used). Default false (replicated, Megatron style).
+  bool shard_weights = false;
+
+  std::int64_t devices() const { return data * tensor * pipeline; }
+};
+
+}  // namespace moesim::workloads

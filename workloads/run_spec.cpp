@@ -1,0 +1,101 @@
+#include "workloads/run_spec.h"
+
+#include <filesystem>
+
+#include "workloads/model_section.h"
+#include "workloads/sections.h"
+
+namespace moesim::workloads {
+namespace {
+
+std::string n(std::int64_t v) {
+  return std::to_string(v);
+}
+
+/// Throws a ConfigError for `section.key`, at the key's line when the section exists.
+[[noreturn]] void fail_at(const YamlMap& root, const std::string& section, const std::string& key,
+                          const std::string& expected) {
+  if (root.has(section)) {
+    const YamlMap s(root.raw(section), root.file(), root.key_path(section));
+    s.fail(key, expected);
+  }
+  throw ConfigError(root.file(), root.line_of(section), root.key_path(section) + "." + key, expected);
+}
+
+}  // namespace
+
+RunSpec parse_run_spec(const YamlMap& root) {
+  RunSpec run;
+  run.file = root.file();
+  run.name = root.optional_string("name").value_or(std::filesystem::path(root.file()).stem().string());
+  const YamlMap model = root.map("model");
+  run.model = parse_model_section(model);
+  run.parallelism = parse_parallelism_section(root.map("parallelism"));
+  run.training = parse_training_section(root.map("training"));
+  if (auto s = root.optional_map("simulation")) {
+    run.simulation = parse_simulation_section(*s);
+    const auto& h = run.simulation.routing.histogram;
+    if (!h.empty() && static_cast<std::int64_t>(h.size()) != run.model.experts) {
+      const YamlMap routing = s->map("routing");
+      routing.fail("histogram", "expected one weight per expert: model.experts is " + n(run.model.experts) +
+                                    ", the histogram has " + n(static_cast<std::int64_t>(h.size())));
+    }
+  }
+  if (auto s = root.optional_map("energy")) run.energy = parse_energy_section(*s);
+  if (auto s = root.optional_map("cost")) run.cost = parse_cost_section(*s);
+  if (root.has("cluster")) root.raw("cluster");  // read by topologies/ from the same root
+  root.finish({"name", "model", "cluster", "parallelism", "training", "simulation", "energy", "cost"});
+  return run;
+}
+
+void check_parallelism(const RunSpec& run, std::int64_t device_count, const YamlMap& root) {
+  const ParallelismSpec& p = run.parallelism;
+  const ModelSpec& m = run.model;
+  if (p.devices() != device_count) {
+    fail_at(root, "parallelism", "data",
+            "data (" + n(p.data) + ") x tensor (" + n(p.tensor) + ") x pipeline (" + n(p.pipeline) +
+                ") = " + n(p.devices()) + " devices, but the cluster has " + n(device_count) +
+                "; the degrees must multiply to the device count");
+  }
+  if (p.data % p.expert != 0) {
+    fail_at(root, "parallelism", "expert",
+            "expected a divisor of parallelism.data (" + n(p.data) +
+                "): the expert-parallel group lives inside "
+                "the data-parallel group; got " +
+                n(p.expert));
+  }
+  if (p.expert > 1 && !m.is_moe()) {
+    fail_at(root, "parallelism", "expert", "expected 1: model '" + m.name + "' is dense (no experts)");
+  }
+  if (m.is_moe() && m.experts % p.expert != 0 && p.expert % m.experts != 0) {
+    fail_at(root, "parallelism", "expert",
+            "model.experts (" + n(m.experts) + ") must divide over the expert-parallel group (" +
+                n(p.expert) +
+                "): either experts % expert == 0 (whole experts per device) or expert % experts == 0 (each "
+                "expert sharded)");
+  }
+  if (m.n_heads % p.tensor != 0) {
+    fail_at(root, "parallelism", "tensor",
+            "expected a divisor of model.n_heads (" + n(m.n_heads) + "), got " + n(p.tensor));
+  }
+  if (m.total_layers() % p.pipeline != 0) {
+    fail_at(
+        root, "parallelism", "pipeline",
+        "expected a divisor of the model's layer count (" + n(m.total_layers()) + "), got " + n(p.pipeline));
+  }
+  const std::int64_t slices = p.data * p.micro_batches;
+  if (run.training.global_batch_sequences % slices != 0) {
+    fail_at(root, "training", std::string(run.training.batch_key()),
+            "the global batch (" + n(run.training.global_batch_sequences) +
+                " sequences) must divide evenly over parallelism.data x parallelism.micro_batches (" +
+                n(slices) + ")");
+  }
+  for (std::int64_t d : run.simulation.trace_devices) {
+    if (d >= device_count) {
+      fail_at(root, "simulation", "trace_devices",
+              "device " + n(d) + " does not exist: the cluster has devices 0.." + n(device_count - 1));
+    }
+  }
+}
+
+}  // namespace moesim::workloads

@@ -1,0 +1,140 @@
+#include "workloads/sections.h"
+
+#include <cmath>
+
+namespace moesim::workloads {
+
+ParallelismSpec parse_parallelism_section(const YamlMap& s) {
+  ParallelismSpec p;
+  p.data = s.integer("data");
+  p.expert = s.optional_integer("expert").value_or(1);
+  p.tensor = s.optional_integer("tensor").value_or(1);
+  p.pipeline = s.optional_integer("pipeline").value_or(1);
+  if (p.pipeline > 1 && !s.has("micro_batches")) {
+    s.fail("micro_batches",
+           "is required when parallelism.pipeline > 1 (micro-batches per step per pipeline)");
+  }
+  p.micro_batches = s.optional_integer("micro_batches").value_or(1);
+  if (auto v = s.optional_choice("expert_placement", {"contiguous", "round-robin"})) {
+    p.expert_placement = *v == "contiguous" ? ExpertPlacement::kContiguous : ExpertPlacement::kRoundRobin;
+  }
+  p.shard_weights = s.optional_boolean("shard_weights").value_or(false);
+  s.finish({"data", "expert", "tensor", "pipeline", "micro_batches", "expert_placement", "shard_weights"});
+  return p;
+}
+
+TrainingSpec parse_training_section(const YamlMap& s) {
+  TrainingSpec t;
+  const bool tokens = s.has("global_batch_tokens");
+  const bool sequences = s.has("global_batch_sequences");
+  if (tokens && sequences) {
+    s.fail("global_batch_sequences",
+           "give the global batch either in tokens (global_batch_tokens) or in "
+           "sequences (global_batch_sequences), not both");
+  }
+  if (!tokens && !sequences) {
+    s.fail("global_batch_tokens", "is required (or global_batch_sequences): the global batch per step");
+  }
+  t.sequence_length = s.integer("sequence_length");
+  t.batch_given_in_tokens = tokens;
+  if (tokens) {
+    t.global_batch_tokens = s.integer("global_batch_tokens");
+    if (t.global_batch_tokens % t.sequence_length != 0) {
+      s.fail("global_batch_tokens",
+             "expected a whole number of sequences: " + std::to_string(t.global_batch_tokens) +
+                 " tokens is not a multiple of "
+                 "training.sequence_length (" +
+                 std::to_string(t.sequence_length) + ")");
+    }
+    t.global_batch_sequences = t.global_batch_tokens / t.sequence_length;
+  } else {
+    t.global_batch_sequences = s.integer("global_batch_sequences");
+    t.global_batch_tokens = t.global_batch_sequences * t.sequence_length;
+  }
+  t.total_tokens = s.optional_quantity("total_tokens", Unit::kCount);
+  const std::string precision = s.choice("precision", {"fp32", "bf16", "fp16", "fp8"});
+  t.precision = precision == "fp32"   ? Precision::kFp32
+                : precision == "bf16" ? Precision::kBf16
+                : precision == "fp16" ? Precision::kFp16
+                                      : Precision::kFp8;
+  t.recompute = s.optional_boolean("recompute").value_or(false);
+  if (auto v = s.optional_choice("optimizer", {"adam", "adafactor"})) {
+    t.optimizer = *v == "adam" ? Optimizer::kAdam : Optimizer::kAdafactor;
+  }
+  s.finish({"global_batch_tokens", "global_batch_sequences", "sequence_length", "total_tokens", "precision",
+            "recompute", "optimizer"});
+  return t;
+}
+
+namespace {
+
+RoutingSpec parse_routing(const YamlMap& r) {
+  RoutingSpec out;
+  const std::string d =
+      r.optional_choice("distribution", {"uniform", "zipf", "histogram"}).value_or("uniform");
+  out.distribution = d == "uniform" ? RoutingDistribution::kUniform
+                     : d == "zipf"  ? RoutingDistribution::kZipf
+                                    : RoutingDistribution::kHistogram;
+  if (out.distribution == RoutingDistribution::kZipf) {
+    out.zipf_s = r.quantity("zipf_s", Unit::kCount, Bound::kPositive);
+  } else if (r.has("zipf_s")) {
+    r.fail("zipf_s", "only applies with distribution: zipf");
+  }
+  if (out.distribution == RoutingDistribution::kHistogram) {
+    if (!r.has("histogram")) r.fail("histogram", "is required with distribution: histogram");
+    const YAML::Node h = r.raw("histogram");
+    const std::string expected = "expected a list of non-negative weights, one per expert, e.g. [4, 1, 1, 2]";
+    if (!h.IsSequence() || h.size() == 0) r.fail("histogram", expected);
+    double sum = 0;
+    for (const auto& item : h) {
+      auto v = item.IsScalar() ? parse_quantity(item.as<std::string>(), Unit::kCount) : std::nullopt;
+      if (!v || *v < 0) r.fail("histogram", expected);
+      out.histogram.push_back(*v);
+      sum += *v;
+    }
+    if (!(sum > 0)) r.fail("histogram", "expected at least one weight greater than zero");
+  } else if (r.has("histogram")) {
+    r.fail("histogram", "only applies with distribution: histogram");
+  }
+  if (auto seed = r.optional_integer("seed", Bound::kNonNegative))
+    out.seed = static_cast<std::uint64_t>(*seed);
+  r.finish({"distribution", "zipf_s", "histogram", "seed"});
+  return out;
+}
+
+}  // namespace
+
+SimulationSpec parse_simulation_section(const YamlMap& s) {
+  SimulationSpec out;
+  if (auto b = s.optional_choice("backend", {"analytic", "ptask", "flow"})) {
+    out.backend = *b == "analytic" ? Backend::kAnalytic : *b == "ptask" ? Backend::kPtask : Backend::kFlow;
+  }
+  if (auto r = s.optional_map("routing")) out.routing = parse_routing(*r);
+  if (s.has("trace_devices")) out.trace_devices = s.integer_list("trace_devices", Bound::kNonNegative);
+  out.steps = s.optional_integer("steps").value_or(1);
+  s.finish({"backend", "routing", "trace_devices", "steps"});
+  return out;
+}
+
+EnergySpec parse_energy_section(const YamlMap& s) {
+  EnergySpec e;
+  e.present = true;
+  e.pue = s.quantity("pue", Unit::kCount);
+  if (e.pue < 1.0)
+    s.fail("pue", "expected a PUE of at least 1.0 (facility power / IT power), got " + std::to_string(e.pue));
+  e.grid_kgco2e_per_kwh = s.quantity("grid_kgco2e_per_kwh", Unit::kCount, Bound::kNonNegative);
+  e.system_power_w_per_accelerator = s.optional_quantity("system_power_w_per_accelerator", Unit::kPower);
+  e.host_power_w_per_node = s.optional_quantity("host_power_w_per_node", Unit::kPower, Bound::kNonNegative);
+  s.finish({"pue", "grid_kgco2e_per_kwh", "system_power_w_per_accelerator", "host_power_w_per_node"});
+  return e;
+}
+
+CostSpec parse_cost_section(const YamlMap& s) {
+  CostSpec c;
+  c.present = true;
+  c.usd_per_accelerator_hour = s.quantity("usd_per_accelerator_hour", Unit::kCount, Bound::kNonNegative);
+  s.finish({"usd_per_accelerator_hour"});
+  return c;
+}
+
+}  // namespace moesim::workloads

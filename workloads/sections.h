@@ -1,0 +1,33 @@
+// moesim — readers of the scenario sections other than `model` and `cluster`.
+#pragma once
+
+#include "workloads/energy_spec.h"
+#include "workloads/parallelism_spec.h"
+#include "workloads/simulation_spec.h"
+#include "workloads/training_spec.h"
+#include "workloads/yaml_reader.h"
+
+namespace moesim::workloads {
+
+/// `parallelism:` data (required), expert, tensor, pipeline (default 1), micro_batches (default 1, required
+/// when pipeline > 1), expert_placement (contiguous | round-robin, default contiguous).
+ParallelismSpec parse_parallelism_section(const YamlMap& section);
+
+/// `training:` exactly one of global_batch_tokens / global_batch_sequences; sequence_length (required);
+/// total_tokens (optional); precision (fp32 | bf16 | fp16 | fp8, required); recompute (default false);
+/// optimizer (adam | adafactor, default adam). A token batch must be a whole number of sequences.
+TrainingSpec parse_training_section(const YamlMap& section);
+
+/// `simulation:` backend (analytic | ptask | flow, default analytic); routing {distribution uniform | zipf |
+/// histogram (default uniform), zipf_s (zipf only, required there), histogram (histogram only, required
+/// there), seed (default 1)}; trace_devices (list, default none); steps (default 1).
+SimulationSpec parse_simulation_section(const YamlMap& section);
+
+/// `energy:` pue (>= 1) and grid_kgco2e_per_kwh (>= 0) required; system_power_w_per_accelerator and
+/// host_power_w_per_node optional (W, suffixes allowed).
+EnergySpec parse_energy_section(const YamlMap& section);
+
+/// `cost:` usd_per_accelerator_hour (>= 0, required).
+CostSpec parse_cost_section(const YamlMap& section);
+
+}  // namespace moesim::workloads

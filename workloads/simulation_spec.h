@@ -1,0 +1,35 @@
+// moesim — how the step is simulated (the `simulation:` section of a scenario).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace moesim::workloads {
+
+/// Network model used by the step simulation (see the design notes: analytic for thousands of devices,
+/// SimGrid parallel tasks or per-flow where they can run).
+enum class Backend { kAnalytic, kPtask, kFlow };
+
+/// How tokens spread over experts in the simulated step.
+enum class RoutingDistribution {
+  kUniform,    ///< every expert gets tokens/E (perfect balance)
+  kZipf,       ///< expert of rank r gets a share ∝ r^-zipf_s
+  kHistogram,  ///< shares given explicitly, one weight per expert
+};
+
+struct RoutingSpec {
+  RoutingDistribution distribution = RoutingDistribution::kUniform;  ///< default uniform
+  double zipf_s = 0;              ///< Zipf exponent (> 0), only with distribution zipf
+  std::vector<double> histogram;  ///< relative weights (>= 0, not all 0), one per expert, only with histogram
+  std::uint64_t seed = 1;         ///< random seed for sampled routings (default 1)
+};
+
+struct SimulationSpec {
+  Backend backend = Backend::kAnalytic;  ///< default analytic
+  RoutingSpec routing;                   ///< default: uniform routing
+  std::vector<std::int64_t>
+      trace_devices;       ///< device indices whose timeline goes into --trace (default none)
+  std::int64_t steps = 1;  ///< training steps to simulate (default 1)
+};
+
+}  // namespace moesim::workloads

@@ -1,0 +1,38 @@
+// moesim — what one training run processes (the `training:` section of a scenario).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace moesim::workloads {
+
+/// Numeric format of activations and of the all-to-all payloads.
+enum class Precision { kFp32, kBf16, kFp16, kFp8 };
+/// Optimizer, for the optimizer-state memory (Adam: 2 fp32 moments; Adafactor: factored second moment).
+enum class Optimizer { kAdam, kAdafactor };
+
+/// Bytes per element: fp32 4, bf16/fp16 2, fp8 1.
+double bytes_per_element(Precision precision);
+std::string_view to_string(Precision precision);
+std::string_view to_string(Optimizer optimizer);
+
+/// Batch, sequence and length of a training run. The YAML gives the global batch either in tokens or in
+/// sequences (exactly one); both fields are filled after parsing (tokens = sequences × sequence_length).
+struct TrainingSpec {
+  std::int64_t global_batch_tokens = 0;     ///< tokens per optimizer step (all devices)
+  std::int64_t global_batch_sequences = 0;  ///< sequences per optimizer step
+  bool batch_given_in_tokens = false;       ///< which key the YAML used (for error messages)
+  std::int64_t sequence_length = 0;         ///< tokens per sequence
+  std::optional<double> total_tokens;       ///< tokens of the whole run (e.g. 600e9); absent = one step only
+  Precision precision = Precision::kBf16;   ///< required in YAML
+  bool recompute = false;                   ///< full activation recomputation (default false)
+  Optimizer optimizer = Optimizer::kAdam;   ///< default adam (the Megatron-LM / DeepSpeed default)
+
+  /// The YAML key that holds the batch ("global_batch_tokens" or "global_batch_sequences").
+  std::string_view batch_key() const {
+    return batch_given_in_tokens ? "global_batch_tokens" : "global_batch_sequences";
+  }
+};
+
+}  // namespace moesim::workloads
