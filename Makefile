@@ -6,12 +6,15 @@ BUILD_TYPE ?= Release
 SCENARIO ?= examples/glam-64b64e-tpuv4.yaml
 OUTDIR ?= out
 
-.PHONY: all deps configure build run test bench clean
+.PHONY: all deps test-deps configure build run test bench clean
 
 all: build
 
 deps:
 	@scripts/install-deps.sh
+
+test-deps:
+	@scripts/install-deps.sh --test
 
 configure: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) > $(BUILD).configure.log 2>&1 || { cat $(BUILD).configure.log; exit 1; }
@@ -23,8 +26,11 @@ build: configure
 run: build
 	@mkdir -p $(OUTDIR)
 	./$(BUILD)/sim/moesim simulate $(SCENARIO) --json $(OUTDIR)/default.json
+	./$(BUILD)/sim/moesim compare $(SCENARIO) --against gpt3-175b --report $(OUTDIR)/compare.html \
+	  --report $(OUTDIR)/compare.md --json $(OUTDIR)/compare.json --csv $(OUTDIR)/compare.csv > $(OUTDIR)/compare.log
+	@echo "comparison report (MoE vs dense GPT-3 175B): $(abspath $(OUTDIR)/compare.html)"
 
-test: build
+test: test-deps build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS) --timeout 600
 
 bench: build

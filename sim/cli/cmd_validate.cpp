@@ -27,10 +27,11 @@ std::ofstream open_output(const std::string& path, const std::string& option) {
 int run_validate(const std::vector<std::string>& args) {
   po::options_description desc("moesim validate [options]");
   std::string json_path, report_path, filter, table = validation::default_table_path();
-  desc.add_options()("help,h", "show this help")("json", po::value(&json_path),
-                                                 "write the rows as JSON (figure, source, published, predicted, "
-                                                 "error, tolerance, pass, ...)")(
-      "report", po::value(&report_path), "write a Markdown report with explanations and the mean error")(
+  desc.add_options()("help,h", "show this help")(
+      "json", po::value(&json_path),
+      "write the rows as JSON (figure, source, published, predicted, "
+      "error, tolerance, pass, ...)")("report", po::value(&report_path),
+                                      "write a Markdown report with explanations and the mean error")(
       "filter", po::value(&filter), "only figures whose id, source or scenario contains this text")(
       "fast", "only the figures of the ctest suite (fast: true)")(
       "table", po::value(&table), "published-figure table (default: the one shipped in tests/validation/)");

@@ -11,11 +11,18 @@ int run_profile(const std::vector<std::string>& args);
 int run_validate_kernels(const std::vector<std::string>& args);
 int run_collective(const std::vector<std::string>& args);
 int run_topology(const std::vector<std::string>& args);
+int run_compare(const std::vector<std::string>& args);
+int run_sweep(const std::vector<std::string>& args);
+int run_sweep_merge(const std::vector<std::string>& args);
+int run_validate(const std::vector<std::string>& args);
 
 std::span<const Command> commands() {
   static const std::array kCommands{
       Command{"simulate", "simulate one training step: time, breakdown, all-to-all traffic, energy, FLOPs",
               run_simulate},
+      Command{"compare", "MoE scenario vs a dense model (gpt3-175b) on the same cluster: report", run_compare},
+      Command{"sweep", "simulate a grid of scenario overrides (one process per point, shardable)", run_sweep},
+      Command{"sweep-merge", "merge the shard files of a sweep into one report", run_sweep_merge},
       Command{"presets", "list built-in models, accelerators and clusters", run_presets},
       Command{"profile", "time the MoE CUDA kernels on the local GPU, write a profile DB", run_profile},
       Command{"validate-kernels", "check the CUDA kernels against the CPU references", run_validate_kernels},
@@ -23,6 +30,8 @@ std::span<const Command> commands() {
               run_collective},
       Command{"topology", "describe the scenario's cluster: devices, switches, links, bisection; JSON, DOT",
               run_topology},
+      Command{"validate", "predict the published figures (GLaM, Switch, GShard, Patterson) and check the errors",
+              run_validate},
   };
   return kCommands;
 }

@@ -37,6 +37,14 @@ std::vector<DemandPrice> price_demands(const BuiltStep& step, const workloads::R
                    const collectives::ByteMatrix* m) {
       collectives::CollectiveRequest r;
       r.op = op;
+      // NCCL's tuner picks its double binary tree over the ring for latency-bound all-reduces across many
+      // nodes (tree latency grows with log(n), ring with n; NCCL 2.4 release notes; Sanders et al. 2009),
+      // and the ring for large buffers, where it reaches full bandwidth. 64 MiB is moesim's cut-over.
+      constexpr double kTreeMaxBytes = 64.0 * 1024 * 1024;
+      if (op == collectives::CollectiveOp::kAllReduce && group.size() > 16 && bytes < kTreeMaxBytes &&
+          topology.node_of(group.front()) != topology.node_of(group.back())) {
+        r.algorithm = collectives::Algorithm::kTree;
+      }
       r.group = std::move(group);
       r.bytes = bytes;
       r.matrix = m;

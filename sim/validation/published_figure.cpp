@@ -11,8 +11,9 @@ namespace moesim::validation {
 namespace {
 
 const std::vector<std::string> kRowKeys = {
-    "figure", "source",    "setup", "scenario", "overrides", "metric", "unit",        "published",
-    "kind",   "tolerance", "fast",  "status",   "argument",  "explanation", "tokens_per_example"};
+    "figure", "source", "setup",     "scenario",    "overrides",
+    "metric", "unit",   "published", "kind",        "tolerance",
+    "fast",   "status", "argument",  "explanation", "tokens_per_example"};
 
 const std::vector<std::string> kKinds = {"count", "flops", "time", "throughput", "energy", "carbon"};
 
@@ -46,7 +47,8 @@ PublishedFigure parse_row(const YamlMap& m) {
   r.status = status == "evaluated" ? FigureStatus::kEvaluated : FigureStatus::kNotModelled;
 
   if (r.status == FigureStatus::kNotModelled) {
-    if (r.explanation.empty()) m.fail("explanation", "is required for a not-modelled row: say what moesim lacks");
+    if (r.explanation.empty())
+      m.fail("explanation", "is required for a not-modelled row: say what moesim lacks");
     for (const char* key : {"scenario", "metric", "tolerance", "overrides", "tokens_per_example"}) {
       if (m.has(key)) m.fail(key, "does not apply to a not-modelled row (there is no prediction)");
     }
@@ -67,8 +69,9 @@ PublishedFigure parse_row(const YamlMap& m) {
   r.tolerance = m.quantity("tolerance", Unit::kCount, Bound::kPositive);
   if (r.tolerance >= 1) m.fail("tolerance", "expected a relative error below 1 (e.g. 0.25 for ±25%)");
   if (r.tolerance > default_tolerance_limit(r.kind) + 1e-12 && r.argument.empty()) {
-    m.fail("tolerance", "is wider than ±" + format_number(100 * default_tolerance_limit(r.kind)) + "% for a " +
-                            std::string(to_string(r.kind)) + " figure: give an `argument` for it");
+    m.fail("tolerance", "is wider than ±" + format_number(100 * default_tolerance_limit(r.kind)) +
+                            "% for a " + std::string(to_string(r.kind)) +
+                            " figure: give an `argument` for it");
   }
   if (r.metric == "examples_per_s") {
     r.tokens_per_example = m.quantity("tokens_per_example", Unit::kCount, Bound::kPositive);
@@ -90,7 +93,8 @@ PublishedFigure parse_row(const YamlMap& m) {
 }
 
 /// A number from the simulation result; a missing or null key is a problem of the row's scenario.
-double number(const nlohmann::json& sim, const char* key, const PublishedFigure& row, const std::string& file) {
+double number(const nlohmann::json& sim, const char* key, const PublishedFigure& row,
+              const std::string& file) {
   const auto it = sim.find(key);
   if (it == sim.end() || !it->is_number()) {
     std::string hint;
@@ -127,12 +131,18 @@ bool is_time_or_energy(FigureKind kind) {
 
 std::string_view to_string(FigureKind kind) {
   switch (kind) {
-    case FigureKind::kCount: return "count";
-    case FigureKind::kFlops: return "flops";
-    case FigureKind::kTime: return "time";
-    case FigureKind::kThroughput: return "throughput";
-    case FigureKind::kEnergy: return "energy";
-    case FigureKind::kCarbon: return "carbon";
+    case FigureKind::kCount:
+      return "count";
+    case FigureKind::kFlops:
+      return "flops";
+    case FigureKind::kTime:
+      return "time";
+    case FigureKind::kThroughput:
+      return "throughput";
+    case FigureKind::kEnergy:
+      return "energy";
+    case FigureKind::kCarbon:
+      return "carbon";
   }
   return "?";
 }
@@ -154,7 +164,8 @@ std::vector<PublishedFigure> load_published_figures(const std::string& path) {
   std::set<std::string> ids;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string where = "figures[" + std::to_string(i) + "]";
-    if (!list[i].IsMap()) throw ConfigError(path, list[i].Mark().line + 1, where, "expected a mapping (one figure)");
+    if (!list[i].IsMap())
+      throw ConfigError(path, list[i].Mark().line + 1, where, "expected a mapping (one figure)");
     const YamlMap m(list[i], path, where);
     PublishedFigure row = parse_row(m);
     row.line = list[i].Mark().line + 1;
@@ -177,22 +188,26 @@ double predict_metric(const PublishedFigure& row, const nlohmann::json& sim, con
     return num("tokens_per_s") / *row.tokens_per_example;
   }
   if (k == "tflops_per_chip") return num("model_flops_per_step") / num("step_time_s") / num("devices") / 1e12;
-  if (k == "total_train_flops") return num("flops_per_token_train") * num("tokens_per_step") * num("steps_run");
+  if (k == "total_train_flops")
+    return num("flops_per_token_train") * num("tokens_per_step") * num("steps_run");
   const auto& metrics = known_metrics();
   if (std::find(metrics.begin(), metrics.end(), k) == metrics.end()) {
-    throw ConfigError(table_file, row.line, "figures." + row.figure + ".metric", "unknown metric '" + k + "'");
+    throw ConfigError(table_file, row.line, "figures." + row.figure + ".metric",
+                      "unknown metric '" + k + "'");
   }
   return num(k.c_str());
 }
 
-FigureResult evaluate_figure(const PublishedFigure& row, const nlohmann::json& sim, const std::string& table_file) {
+FigureResult evaluate_figure(const PublishedFigure& row, const nlohmann::json& sim,
+                             const std::string& table_file) {
   FigureResult r;
   r.row = row;
   if (row.status == FigureStatus::kNotModelled) return r;
   const double predicted = predict_metric(row, sim, table_file);
   r.predicted = predicted;
   r.error = (predicted - row.published) / row.published;
-  r.pass = std::isfinite(*r.error) && std::fabs(*r.error) <= row.tolerance;
+  // Inclusive bound, with a rounding margin so that an error of exactly the tolerance passes.
+  r.pass = std::isfinite(*r.error) && std::fabs(*r.error) <= row.tolerance + 1e-12;
   return r;
 }
 

@@ -30,15 +30,15 @@ enum class FigureStatus {
 /// Sources of every figure: /work/shared/reference/published-figures.md (GLaM, Switch, GShard, Shazeer 2017,
 /// GPT-3, Patterson et al. 2021).
 struct PublishedFigure {
-  std::string figure;                    ///< unique id, e.g. "glam-energy-600b"
-  std::string source;                    ///< paper and table/section
-  std::string setup;                     ///< the measured set-up in words (chips, batch, ...)
-  std::string scenario;                  ///< scenario YAML, relative to the table's directory ("" if not modelled)
-  std::vector<std::string> overrides;    ///< KEY=VALUE overrides applied to the scenario (see apply_overrides)
-  std::string metric;                    ///< a name from known_metrics()
-  std::string unit;                      ///< display unit of `published`, e.g. "MWh" (no conversion)
-  double published = 0;                  ///< the paper's value, in the metric's own unit
-  double tolerance = 0;                  ///< allowed relative error, e.g. 0.25
+  std::string figure;    ///< unique id, e.g. "glam-energy-600b"
+  std::string source;    ///< paper and table/section
+  std::string setup;     ///< the measured set-up in words (chips, batch, ...)
+  std::string scenario;  ///< scenario YAML, relative to the table's directory ("" if not modelled)
+  std::vector<std::string> overrides;  ///< KEY=VALUE overrides applied to the scenario (see apply_overrides)
+  std::string metric;                  ///< a name from known_metrics()
+  std::string unit;                    ///< display unit of `published`, e.g. "MWh" (no conversion)
+  double published = 0;                ///< the paper's value, in the metric's own unit
+  double tolerance = 0;                ///< allowed relative error, e.g. 0.25
   std::optional<double> tokens_per_example;  ///< moesim tokens per example, for examples_per_s
   FigureKind kind = FigureKind::kCount;
   FigureStatus status = FigureStatus::kEvaluated;

@@ -26,7 +26,11 @@ std::string verdict(const FigureResult& r) {
   return r.pass ? "pass" : "FAIL";
 }
 
-std::string with_unit(double v, const std::string& unit) { return format_value(v) + (unit.empty() ? "" : " " + unit); }
+std::string with_unit(double v, const std::string& unit) {
+  std::string out = format_value(v);
+  if (!unit.empty()) out.append(" ").append(unit);
+  return out;
+}
 
 /// Markdown cell: pipes escaped, newlines flattened.
 std::string cell(std::string s) {
@@ -110,18 +114,28 @@ void print_table(std::ostream& out, const std::vector<FigureResult>& results) {
     wf = std::max(wf, r.row.figure.size());
     ws = std::min<std::size_t>(40, std::max(ws, r.row.source.size()));
   }
-  const auto source = [&](const std::string& s) { return s.size() > ws ? s.substr(0, ws - 3) + "..." : s; };
-  out << std::left << std::setw(static_cast<int>(wf)) << "figure" << "  " << std::setw(static_cast<int>(ws))
-      << "source" << "  " << std::right << std::setw(14) << "published" << "  " << std::setw(14) << "predicted"
-      << "  " << std::setw(9) << "error" << "  " << std::setw(5) << "tol" << "  result\n";
+  const auto source = [&](const std::string& s) {
+    if (s.size() <= ws) return s;
+    std::string cut = s.substr(0, ws - 3);
+    cut.append("...");
+    return cut;
+  };
+  out << std::left << std::setw(static_cast<int>(wf)) << "figure"
+      << "  " << std::setw(static_cast<int>(ws)) << "source"
+      << "  " << std::right << std::setw(14) << "published"
+      << "  " << std::setw(14) << "predicted"
+      << "  " << std::setw(9) << "error"
+      << "  " << std::setw(5) << "tol"
+      << "  result\n";
   int pass = 0, evaluated = 0;
   for (const auto& r : results) {
-    out << std::left << std::setw(static_cast<int>(wf)) << r.row.figure << "  " << std::setw(static_cast<int>(ws))
-        << source(r.row.source) << "  " << std::right << std::setw(14) << with_unit(r.row.published, r.row.unit)
-        << "  " << std::setw(14) << (r.predicted ? with_unit(*r.predicted, r.row.unit) : "-") << "  "
-        << std::setw(9) << (r.error ? percent(*r.error) : "-") << "  " << std::setw(5)
-        << (r.row.status == FigureStatus::kEvaluated ? tolerance_text(r.row.tolerance) : "-") << "  " << verdict(r)
-        << "\n";
+    out << std::left << std::setw(static_cast<int>(wf)) << r.row.figure << "  "
+        << std::setw(static_cast<int>(ws)) << source(r.row.source) << "  " << std::right << std::setw(14)
+        << with_unit(r.row.published, r.row.unit) << "  " << std::setw(14)
+        << (r.predicted ? with_unit(*r.predicted, r.row.unit) : "-") << "  " << std::setw(9)
+        << (r.error ? percent(*r.error) : "-") << "  " << std::setw(5)
+        << (r.row.status == FigureStatus::kEvaluated ? tolerance_text(r.row.tolerance) : "-") << "  "
+        << verdict(r) << "\n";
     if (r.row.status == FigureStatus::kEvaluated) {
       ++evaluated;
       pass += r.pass ? 1 : 0;
@@ -145,7 +159,8 @@ void write_markdown(std::ostream& out, const std::vector<FigureResult>& results)
       << "|---|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& r : results) {
     std::string notes = r.row.explanation;
-    if (!r.row.argument.empty()) notes += (notes.empty() ? "" : " ") + std::string("Tolerance: ") + r.row.argument;
+    if (!r.row.argument.empty())
+      notes.append(notes.empty() ? "" : " ").append("Tolerance: ").append(r.row.argument);
     out << "| " << cell(r.row.figure) << " | " << cell(r.row.source) << " | " << cell(r.row.setup) << " | "
         << with_unit(r.row.published, r.row.unit) << " | "
         << (r.predicted ? with_unit(*r.predicted, r.row.unit) : "–") << " | "

@@ -7,9 +7,12 @@
 
 namespace moesim::validation {
 
-std::string default_table_path() { return std::string(MOESIM_VALIDATION_TABLE); }
+std::string default_table_path() {
+  return std::string(MOESIM_VALIDATION_TABLE);
+}
 
-std::vector<PublishedFigure> select_rows(const std::vector<PublishedFigure>& rows, const SuiteOptions& options) {
+std::vector<PublishedFigure> select_rows(const std::vector<PublishedFigure>& rows,
+                                         const SuiteOptions& options) {
   std::vector<PublishedFigure> out;
   for (const auto& r : rows) {
     if (options.fast_only && !r.fast) continue;

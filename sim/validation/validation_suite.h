@@ -12,8 +12,8 @@ namespace moesim::validation {
 
 /// Simulates a scenario file with KEY=VALUE overrides and returns the simulate JSON
 /// (sim::simulate_scenario_file in the product; a fake in unit tests).
-using ScenarioSimulator =
-    std::function<nlohmann::json(const std::string& scenario_path, const std::vector<std::string>& overrides)>;
+using ScenarioSimulator = std::function<nlohmann::json(const std::string& scenario_path,
+                                                       const std::vector<std::string>& overrides)>;
 
 /// Which rows to run.
 struct SuiteOptions {
@@ -25,7 +25,8 @@ struct SuiteOptions {
 std::string default_table_path();
 
 /// Rows of `rows` selected by `options`, in table order.
-std::vector<PublishedFigure> select_rows(const std::vector<PublishedFigure>& rows, const SuiteOptions& options);
+std::vector<PublishedFigure> select_rows(const std::vector<PublishedFigure>& rows,
+                                         const SuiteOptions& options);
 
 /// Evaluates `rows` (already selected): each distinct (scenario, overrides) is simulated once with
 /// `simulate`; scenario paths are resolved against the directory of `table_file`. Not-modelled rows come

@@ -1,0 +1,136 @@
+// moesim — sweep shard files and their merge.
+#include "reports/sweep_document.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <ostream>
+
+#include "workloads/config_error.h"
+
+namespace moesim::reports {
+
+nlohmann::json sweep_header(const std::string& scenario, const std::vector<SweepAxis>& axes,
+                            const Shard& shard) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& axis : axes) a.push_back({{"key", axis.key}, {"values", axis.values}});
+  return {{"kind", "moesim-sweep-shard"},
+          {"scenario", scenario},
+          {"axes", a},
+          {"grid_size", grid_size(axes)},
+          {"shard", std::to_string(shard.index) + "/" + std::to_string(shard.count)}};
+}
+
+void write_sweep_jsonl(std::ostream& out, const nlohmann::json& header,
+                       const std::vector<nlohmann::json>& records) {
+  out << header.dump() << "\n";
+  for (const auto& r : records) out << r.dump() << "\n";
+}
+
+std::vector<SweepAxis> document_axes(const nlohmann::json& doc) {
+  std::vector<SweepAxis> axes;
+  if (!doc.contains("axes")) return axes;
+  for (const auto& a : doc["axes"])
+    axes.push_back({a.at("key").get<std::string>(), a.at("values").get<std::vector<std::string>>()});
+  return axes;
+}
+
+nlohmann::json make_sweep_document(const std::vector<nlohmann::json>& headers,
+                                   std::vector<nlohmann::json> records) {
+  nlohmann::json doc{{"kind", "moesim-sweep"}};
+  const nlohmann::json& first = headers.at(0);
+  doc["scenario"] = first.value("scenario", "");
+  doc["axes"] = first.at("axes");
+  const std::size_t size = first.at("grid_size").get<std::size_t>();
+  doc["grid_size"] = size;
+  nlohmann::json shards = nlohmann::json::array();
+  for (const auto& h : headers) shards.push_back(h.value("shard", "0/1"));
+  doc["shards"] = shards;
+  std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
+    return a.at("index").template get<std::size_t>() < b.at("index").template get<std::size_t>();
+  });
+  std::vector<bool> have(size, false);
+  for (const auto& r : records) {
+    const auto i = r.at("index").get<std::size_t>();
+    if (i < size) have[i] = true;
+  }
+  nlohmann::json missing = nlohmann::json::array();
+  for (std::size_t i = 0; i < size; ++i)
+    if (!have[i]) missing.push_back(i);
+  doc["points"] = records;
+  doc["missing"] = missing;
+  return doc;
+}
+
+nlohmann::json merge_sweep_files(const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  for (const auto& p : paths) {
+    if (std::filesystem::is_directory(p)) {
+      std::vector<std::string> inside;
+      for (const auto& e : std::filesystem::directory_iterator(p))
+        if (e.path().extension() == ".jsonl") inside.push_back(e.path().string());
+      if (inside.empty())
+        throw ConfigError(p, 0, "", "a directory holding sweep shard files (*.jsonl); none found");
+      std::sort(inside.begin(), inside.end());
+      files.insert(files.end(), inside.begin(), inside.end());
+    } else {
+      files.push_back(p);
+    }
+  }
+  if (files.empty()) throw ConfigError("", 0, "", "at least one sweep shard file or directory to merge");
+  std::vector<nlohmann::json> headers;
+  std::map<std::size_t, nlohmann::json> by_index;
+  for (const auto& f : files) {
+    std::ifstream in(f);
+    if (!in) throw ConfigError(f, 0, "", "a readable sweep shard file");
+    std::string line;
+    int line_no = 0;
+    while (std::getline(in, line)) {
+      ++line_no;
+      if (line.empty()) continue;
+      nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+      if (j.is_discarded() || !j.is_object())
+        throw ConfigError(f, line_no, "", "a JSON object on every line");
+      if (line_no == 1) {
+        if (j.value("kind", "") != "moesim-sweep-shard")
+          throw ConfigError(f, 1, "kind", "a moesim sweep shard file (first line: kind moesim-sweep-shard)");
+        if (!headers.empty() &&
+            (j.at("axes") != headers[0].at("axes") || j.at("grid_size") != headers[0].at("grid_size") ||
+             j.value("scenario", "") != headers[0].value("scenario", "")))
+          throw ConfigError(f, 1, "axes", "the same scenario and grid as " + files[0]);
+        headers.push_back(j);
+        continue;
+      }
+      if (!j.contains("index") || !j["index"].is_number_unsigned())
+        throw ConfigError(f, line_no, "index", "a sweep record with a grid index");
+      const auto i = j["index"].get<std::size_t>();
+      const auto it = by_index.find(i);
+      if (it != by_index.end() && it->second.at("settings") != j.at("settings"))
+        throw ConfigError(f, line_no, "settings",
+                          "the same settings as the other record of point " + std::to_string(i));
+      if (it == by_index.end()) by_index.emplace(i, j);
+    }
+    if (line_no == 0) throw ConfigError(f, 0, "", "a sweep shard file with a header line; the file is empty");
+  }
+  std::vector<nlohmann::json> records;
+  for (auto& [i, r] : by_index) records.push_back(std::move(r));
+  return make_sweep_document(headers, std::move(records));
+}
+
+const std::vector<SweepColumn>& sweep_columns() {
+  static const std::vector<SweepColumn> kColumns{
+      {"step_time_s", "step time", Measure::kSeconds},
+      {"tokens_per_s", "throughput", Measure::kTokensPerS},
+      {"mfu", "MFU", Measure::kFraction},
+      {"breakdown_s.exposed_a2a_s", "exposed all-to-all", Measure::kSeconds},
+      {"a2a_bytes_per_step", "all-to-all bytes/step", Measure::kBytes},
+      {"energy_j_per_step", "energy/step", Measure::kJoules},
+      {"time_to_train_s", "time to train", Measure::kDuration},
+      {"energy_mwh_run", "energy of run", Measure::kMWh},
+      {"cost_usd_run", "cost of run", Measure::kUsd},
+  };
+  return kColumns;
+}
+
+}  // namespace moesim::reports

@@ -1,0 +1,139 @@
+// `moesim sweep SCENARIO.yaml --set KEY=V1,V2,...`: the grid of overrides, one child process per point
+// (reports/sweep_runner.h), written as a shard file (JSON lines) plus CSV, Markdown and HTML; and
+// `moesim sweep-merge DIR... --out FILE`: the shards of a sweep spread over batch jobs, merged into one
+// report.
+#include <boost/program_options.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "reports/markdown_report.h"
+#include "reports/report_writer.h"
+#include "reports/sweep_document.h"
+#include "reports/sweep_runner.h"
+#include "sim/cli/command.h"
+#include "sim/step/step_simulation.h"
+#include "workloads/yaml_reader.h"
+
+namespace po = boost::program_options;
+
+namespace moesim::cli {
+
+int run_sweep(const std::vector<std::string>& args) {
+  po::options_description desc("moesim sweep SCENARIO.yaml --set KEY=V1,V2,... [--set ...] [options]");
+  std::string scenario, out_dir = "sweep-out", shard_text = "0/1", backend;
+  std::vector<std::string> sets, fixed, reports_out;
+  int jobs = 2;
+  desc.add_options()("help,h", "show this help")(
+      "set", po::value(&sets)->composing(),
+      "a swept key and its values, e.g. --set model.experts=16,32,64 (repeatable)")(
+      "fix", po::value(&fixed)->composing(),
+      "a single override applied to every point, e.g. --fix training.total_tokens=300B")(
+      "jobs,j", po::value(&jobs)->default_value(2), "points simulated at once (one process each)")(
+      "shard", po::value(&shard_text)->default_value("0/1"),
+      "run only points i, i+n, i+2n, ... of the grid (0-based: --shard "
+      "$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)")(
+      "out", po::value(&out_dir)->default_value("sweep-out"),
+      "directory for points-<i>-of-<n>.jsonl (merge with sweep-merge) and sweep.csv / .md / .html")(
+      "report", po::value(&reports_out)->composing(),
+      "also write the report here: FILE.html | .md | .csv | .json")(
+      "backend", po::value(&backend), "network backend: analytic | ptask | flow (default: the scenario's)");
+  po::options_description hidden;
+  hidden.add_options()("scenario", po::value(&scenario));
+  po::options_description all;
+  all.add(desc).add(hidden);
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return 0;
+  }
+  if (scenario.empty()) throw UsageError{"a scenario YAML file is required"};
+  if (sets.empty()) throw UsageError{"at least one --set KEY=V1,V2,... to sweep"};
+  const auto axes = reports::parse_sweep_axes(sets);
+  const auto shard = reports::parse_shard(shard_text);
+  if (jobs < 1)
+    throw ConfigError("", 0, "--jobs", "at least 1 parallel process, got " + std::to_string(jobs));
+  for (const auto& r : reports_out) reports::check_report_path(r, "--report");
+  const YAML::Node base = sim::apply_overrides(load_yaml_file(scenario), fixed, scenario);
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) throw ConfigError(out_dir, 0, "--out", "a directory that can be created (" + ec.message() + ")");
+
+  std::vector<reports::SweepPoint> points;
+  for (const auto i : reports::shard_indices(reports::grid_size(axes), shard))
+    points.push_back(reports::grid_point(axes, i));
+  sim::SimulateOptions options;
+  if (!backend.empty()) options.backend = backend;
+  std::cerr << "moesim sweep: " << points.size() << " of " << reports::grid_size(axes) << " points (shard "
+            << shard_text << "), " << jobs << " at a time\n";
+  const auto simulate = [&](const reports::SweepPoint& p) {
+    return sim::simulate_scenario(sim::apply_overrides(base, p.overrides(), scenario), scenario, options);
+  };
+  std::size_t done = 0;
+  const auto records = reports::run_sweep_points(points, simulate, jobs, [&](const nlohmann::json& r) {
+    std::cerr << "  [" << ++done << "/" << points.size() << "] point " << r["index"] << ": "
+              << (r.value("ok", false) ? "ok" : "failed (" + r.value("error_kind", "") + ")") << "\n";
+  });
+
+  const auto header = reports::sweep_header(scenario, axes, shard);
+  const auto shard_file = std::filesystem::path(out_dir) / ("points-" + std::to_string(shard.index) + "-of-" +
+                                                            std::to_string(shard.count) + ".jsonl");
+  {
+    std::ofstream out(shard_file);
+    if (!out) throw ConfigError(shard_file.string(), 0, "--out", "a writable directory");
+    reports::write_sweep_jsonl(out, header, records);
+  }
+  const auto doc = reports::make_sweep_document({header}, records);
+  std::cout << reports::sweep_markdown(doc) << "wrote " << shard_file.string() << "\n";
+  for (const char* name : {"sweep.csv", "sweep.md", "sweep.html"}) {
+    const std::string path =
+        (std::filesystem::path(out_dir) /
+         (shard.count == 1 ? std::string(name) : "shard-" + std::to_string(shard.index) + "-" + name))
+            .string();
+    reports::write_report(path, doc, "--out");
+    std::cout << "wrote " << path << "\n";
+  }
+  for (const auto& r : reports_out) {
+    reports::write_report(r, doc, "--report");
+    std::cout << "wrote " << r << "\n";
+  }
+  return 0;
+}
+
+int run_sweep_merge(const std::vector<std::string>& args) {
+  po::options_description desc("moesim sweep-merge DIR_OR_FILE... --out FILE [--out FILE ...]");
+  std::vector<std::string> inputs, outs;
+  desc.add_options()("help,h", "show this help")(
+      "out", po::value(&outs)->composing(), "merged report: FILE.html | .md | .csv | .json (repeatable)");
+  po::options_description hidden;
+  hidden.add_options()("input", po::value(&inputs)->composing());
+  po::options_description all;
+  all.add(desc).add(hidden);
+  po::positional_options_description pos;
+  pos.add("input", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return 0;
+  }
+  if (inputs.empty()) throw UsageError{"at least one sweep output directory or shard file (*.jsonl)"};
+  if (outs.empty()) throw UsageError{"--out FILE (.html, .md, .csv or .json)"};
+  const auto doc = reports::merge_sweep_files(inputs);
+  std::cout << reports::sweep_markdown(doc);
+  for (const auto& o : outs) {
+    reports::write_report(o, doc, "--out");
+    std::cout << "wrote " << o << "\n";
+  }
+  if (!doc["missing"].empty())
+    std::cerr << "moesim sweep-merge: warning: " << doc["missing"].size() << " of " << doc["grid_size"]
+              << " points missing (a shard not run or not given): " << doc["missing"].dump() << "\n";
+  return 0;
+}
+
+}  // namespace moesim::cli

@@ -1,0 +1,31 @@
+// moesim tests — helpers for the report tests: a sample simulation result, an XML well-formedness check,
+// and reading data-value attributes back from HTML/SVG.
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace moesim::reports::test {
+
+/// A simulate-JSON (sim/step/step_simulation.h keys) with made-up but plausible numbers; `scale` multiplies
+/// the time-like figures so that two results differ.
+nlohmann::json sample_result(const std::string& model, double scale, bool moe);
+
+/// Empty when `text` is well-formed XML (after an optional <!DOCTYPE ...>): balanced tags, quoted attributes,
+/// known entities, one root. Otherwise a description of the first problem with its offset.
+std::string xml_problem(const std::string& text);
+
+/// Every element `<tag ...>` start tag (with its attributes) in `text`, in order.
+struct Element {
+  std::string tag;
+  std::map<std::string, std::string> attributes;
+  std::string text;  ///< character data up to the next tag (entities not decoded)
+};
+std::vector<Element> elements(const std::string& text, const std::string& tag = "");
+
+/// The substring between `open` and the next `close` after it ("" when absent).
+std::string between(const std::string& text, const std::string& open, const std::string& close);
+
+}  // namespace moesim::reports::test
