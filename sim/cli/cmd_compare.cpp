@@ -33,20 +33,8 @@ int run_compare(const std::vector<std::string>& args) {
       "price for the cost rows (default: the scenario's cost section)")(
       "backend", po::value(&backend), "network backend: analytic | ptask | flow (default: the scenario's)")(
       "progress", "progress messages on stderr");
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value(&scenario));
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << desc << "\n";
-    return 0;
-  }
-  if (scenario.empty()) throw UsageError{"a scenario YAML file is required"};
+  if (!parse_scenario_command(args, desc, scenario, vm)) return 0;
   if (vm.count("against-tensor")) options.layout.tensor = vm["against-tensor"].as<int>();
   if (vm.count("against-pipeline")) options.layout.pipeline = vm["against-pipeline"].as<int>();
   if (vm.count("usd-per-accelerator-hour"))

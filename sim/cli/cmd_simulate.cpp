@@ -22,20 +22,8 @@ int run_simulate(const std::vector<std::string>& args) {
       "write a Chrome/Perfetto trace of the step (devices: simulation.trace_devices)")(
       "set", po::value(&sets)->composing(), "override a scenario key, e.g. --set model.capacity_factor=2.0")(
       "quiet,q", "no progress messages on stderr");
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value(&scenario));
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << desc << "\n";
-    return 0;
-  }
-  if (scenario.empty()) throw UsageError{"a scenario YAML file is required"};
+  if (!parse_scenario_command(args, desc, scenario, vm)) return 0;
   sim::SimulateOptions options;
   if (!backend.empty()) options.backend = backend;
   options.trace_path = trace_path;

@@ -38,20 +38,8 @@ int run_sweep(const std::vector<std::string>& args) {
       "report", po::value(&reports_out)->composing(),
       "also write the report here: FILE.html | .md | .csv | .json")(
       "backend", po::value(&backend), "network backend: analytic | ptask | flow (default: the scenario's)");
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value(&scenario));
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << desc << "\n";
-    return 0;
-  }
-  if (scenario.empty()) throw UsageError{"a scenario YAML file is required"};
+  if (!parse_scenario_command(args, desc, scenario, vm)) return 0;
   if (sets.empty()) throw UsageError{"at least one --set KEY=V1,V2,... to sweep"};
   const auto axes = reports::parse_sweep_axes(sets);
   const auto shard = reports::parse_shard(shard_text);

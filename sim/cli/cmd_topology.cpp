@@ -66,21 +66,9 @@ int run_topology(const std::vector<std::string>& args) {
                                                  "write the summary as JSON")(
       "dot", po::value<std::string>(), "write a Graphviz DOT picture (aggregated above 64 vertices)")(
       "full-dot", "draw every vertex in --dot, however large the fabric");
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value<std::string>(), "scenario YAML");
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description positional;
-  positional.add("scenario", 1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << desc << "\n";
-    return 0;
-  }
-  if (!vm.count("scenario")) throw UsageError{"missing SCENARIO.yaml"};
-  const std::string file = vm["scenario"].as<std::string>();
+  std::string file;
+  if (!parse_scenario_command(args, desc, file, vm)) return 0;
 
   const YAML::Node root = load_yaml_file(file);
   const topologies::ClusterSpec spec = topologies::parse_cluster(YamlMap(root, file, "").map("cluster"));

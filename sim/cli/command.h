@@ -1,6 +1,7 @@
 // moesim — the `moesim` command's subcommands.
 #pragma once
 
+#include <boost/program_options.hpp>
 #include <span>
 #include <string>
 #include <vector>
@@ -18,6 +19,13 @@ struct Command {
 
 /// All subcommands, in the order `moesim --help` lists them.
 std::span<const Command> commands();
+
+/// Parses the arguments of a `moesim COMMAND SCENARIO.yaml [options]` subcommand: the options of `visible`
+/// plus one positional scenario file, stored into `scenario`. Returns false when --help was asked for (the
+/// help has then been printed); throws UsageError when the scenario is missing.
+bool parse_scenario_command(const std::vector<std::string>& args,
+                            const boost::program_options::options_description& visible, std::string& scenario,
+                            boost::program_options::variables_map& vm);
 
 /// Thrown for a bad command line (unknown option, missing argument); main prints it with the usage, exit 2.
 struct UsageError {

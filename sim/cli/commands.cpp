@@ -1,4 +1,5 @@
 #include <array>
+#include <iostream>
 
 #include "sim/cli/command.h"
 
@@ -20,7 +21,8 @@ std::span<const Command> commands() {
   static const std::array kCommands{
       Command{"simulate", "simulate one training step: time, breakdown, all-to-all traffic, energy, FLOPs",
               run_simulate},
-      Command{"compare", "MoE scenario vs a dense model (gpt3-175b) on the same cluster: report", run_compare},
+      Command{"compare", "MoE scenario vs a dense model (gpt3-175b) on the same cluster: report",
+              run_compare},
       Command{"sweep", "simulate a grid of scenario overrides (one process per point, shardable)", run_sweep},
       Command{"sweep-merge", "merge the shard files of a sweep into one report", run_sweep_merge},
       Command{"presets", "list built-in models, accelerators and clusters", run_presets},
@@ -30,10 +32,31 @@ std::span<const Command> commands() {
               run_collective},
       Command{"topology", "describe the scenario's cluster: devices, switches, links, bisection; JSON, DOT",
               run_topology},
-      Command{"validate", "predict the published figures (GLaM, Switch, GShard, Patterson) and check the errors",
+      Command{"validate",
+              "predict the published figures (GLaM, Switch, GShard, Patterson) and check the errors",
               run_validate},
   };
   return kCommands;
+}
+
+bool parse_scenario_command(const std::vector<std::string>& args,
+                            const boost::program_options::options_description& visible, std::string& scenario,
+                            boost::program_options::variables_map& vm) {
+  namespace po = boost::program_options;
+  po::options_description hidden;
+  hidden.add_options()("scenario", po::value(&scenario));
+  po::options_description all;
+  all.add(visible).add(hidden);
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << visible << "\n";
+    return false;
+  }
+  if (scenario.empty()) throw UsageError{"a scenario YAML file is required"};
+  return true;
 }
 
 }  // namespace moesim::cli

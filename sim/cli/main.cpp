@@ -41,10 +41,12 @@ int main(int argc, char** argv) {
       std::cerr << "moesim " << c.name << ": error: " << e.what() << "\n";
       return 2;
     } catch (const moesim::cli::UsageError& e) {
-      std::cerr << "moesim " << c.name << ": error: " << e.message << "\n(see moesim " << c.name << " --help)\n";
+      std::cerr << "moesim " << c.name << ": error: " << e.message << "\n(see moesim " << c.name
+                << " --help)\n";
       return 2;
     } catch (const boost::program_options::error& e) {
-      std::cerr << "moesim " << c.name << ": error: " << e.what() << "\n(see moesim " << c.name << " --help)\n";
+      std::cerr << "moesim " << c.name << ": error: " << e.what() << "\n(see moesim " << c.name
+                << " --help)\n";
       return 2;
     } catch (const std::exception& e) {
       std::cerr << "moesim " << c.name << ": internal error: " << e.what() << "\n";
