@@ -1,5 +1,6 @@
 // moesim kernels — the per-token routing decision, one function compiled for both the CPU reference and the
-// CUDA gating kernel (one thread per token), so both make bit-identical choices (portable_math.h).
+// CUDA gating kernels (one thread or one warp per token), so all make bit-identical choices
+// (portable_math.h).
 #pragma once
 
 #include <cstdint>
@@ -43,32 +44,11 @@ struct SoftmaxStats {
   float max, sum;
 };
 
-/// Routes token t, whose logits are row[0..E): writes k experts (descending score, lower index first on ties;
-/// -1 when GShard's random routing drops the second) and their gates; returns the softmax statistics for the
-/// aux loss.
-MOESIM_HD SoftmaxStats route_token(const float* row, const GatingParams& p, int t, int32_t* expert_out,
-                                   float* gate_out) {
-  const float kNegInf = bits_to_float(0xff800000u);
-  float bv[kMaxTopK];
-  int be[kMaxTopK];
-  MOESIM_UNROLL
-  for (int i = 0; i < kMaxTopK; ++i) bv[i] = kNegInf, be[i] = -1;
-  for (int e = 0; e < p.experts; ++e) {
-    float cv = gating_score(row, p, t, e);
-    int ce = e;
-    MOESIM_UNROLL
-    for (int i = 0; i < kMaxTopK; ++i) {
-      if (i < p.k && cv > bv[i]) {  // strict: an equal score never displaces a lower index
-        float tv = bv[i];
-        int te = be[i];
-        bv[i] = cv, be[i] = ce;
-        cv = tv, ce = te;
-      }
-    }
-  }
-  const float mx = bv[0];
-  float sum = 0.0f;
-  for (int e = 0; e < p.experts; ++e) sum = fadd(sum, det_exp(fadd(gating_score(row, p, t, e), -mx)));
+/// The gates of one token from its top-k scores bv/be (descending, -inf/-1 where fewer than k experts are
+/// eligible) and its softmax statistics; writes k experts and gates, applying GShard's random second-expert
+/// rule. Shared by route_token and the warp-per-token CUDA kernel, so both compute the same bits.
+MOESIM_HD void token_gates(const float* bv, const int* be, float mx, float sum, const GatingParams& p, int t,
+                           int32_t* expert_out, float* gate_out) {
   const int policy = p.policy;
   float g[kMaxTopK];
   float kept_sum = 0.0f;
@@ -95,6 +75,37 @@ MOESIM_HD SoftmaxStats route_token(const float* row, const GatingParams& p, int 
     float u = rng_uniform(p.seed, kGShardStream, static_cast<uint64_t>(t));
     if (!(u < fmul(2.0f, gate_out[1]))) expert_out[1] = -1, gate_out[1] = 0.0f;
   }
+}
+
+/// Routes token t, whose logits are row[0..E): writes k experts (descending score, lower index first on ties;
+/// -1 when GShard's random routing drops the second) and their gates; returns the softmax statistics for the
+/// aux loss.
+MOESIM_HD SoftmaxStats route_token(const float* row, const GatingParams& p, int t, int32_t* expert_out,
+                                   float* gate_out) {
+  const float kNegInf = bits_to_float(0xff800000u);
+  float bv[kMaxTopK];
+  int be[kMaxTopK];
+  MOESIM_UNROLL
+  for (int i = 0; i < kMaxTopK; ++i) bv[i] = kNegInf, be[i] = -1;
+  for (int e = 0; e < p.experts; ++e) {
+    float cv = gating_score(row, p, t, e);
+    int ce = e;
+    MOESIM_UNROLL
+    for (int i = 0; i < kMaxTopK; ++i) {
+      // (score desc, index asc): an equal score displaces only a higher index (one shifted down by a
+      // larger score), so ties keep the lower indices, as the warp arg-max of gpu_routing.cu
+      if (i < p.k && (cv > bv[i] || (cv == bv[i] && ce < be[i]))) {
+        float tv = bv[i];
+        int te = be[i];
+        bv[i] = cv, be[i] = ce;
+        cv = tv, ce = te;
+      }
+    }
+  }
+  const float mx = bv[0];
+  float sum = 0.0f;
+  for (int e = 0; e < p.experts; ++e) sum = fadd(sum, det_exp(fadd(gating_score(row, p, t, e), -mx)));
+  token_gates(bv, be, mx, sum, p, t, expert_out, gate_out);
   return SoftmaxStats{mx, sum};
 }
 

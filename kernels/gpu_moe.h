@@ -80,9 +80,14 @@ struct GpuRouting {
 void router_logits_gpu(cublasHandle_t h, const bf16_bits* x, const bf16_bits* w, float* logits, int tokens,
                        int d_model, int experts, cudaStream_t s);
 
+/// Gating kernel variants, bit-identical in every output: one thread per token (a serial loop over experts),
+/// or one warp per token (lanes over experts, warp arg-max top-k; not yet validated on a GPU).
+enum class GatingImpl { kThreadPerToken, kWarpPerToken };
+
 /// Fused gating: softmax, top-k, gates, per-block ranks and counts, then a one-block scan that gives each
 /// expert's positions, counts, kept counts, offsets and the aux loss. Two launches.
-void gating_gpu(const float* logits, GpuRouting& r, cudaStream_t s);
+void gating_gpu(const float* logits, GpuRouting& r, cudaStream_t s,
+                GatingImpl impl = GatingImpl::kThreadPerToken);
 
 /// Dispatch: each token row of x [T][d] to its dest rows (computed here from the scan, also written to
 /// r.dest_row); rows [total_kept][d]. One warp per token, 16-byte copies, no atomics.

@@ -64,6 +64,116 @@ __global__ void __launch_bounds__(kGatingBlockTokens)
   }
 }
 
+constexpr int kWarpGatingWarps = 8;              // warps per block of kGatingBlockTokens tokens
+constexpr int kExpertChunks = kMaxExperts / 32;  // experts held per lane (lane + 32·c)
+constexpr int kNoExpert = 0x7fffffff;            // arg-max sentinel, loses to every eligible score
+
+// One warp per token (lanes over experts), the same arithmetic as route_token: the top-k by k warp arg-max
+// rounds on (score desc, index asc) over eligible scores (> -inf, as route_token's strict insertion), the
+// exps in parallel, then one thread per token sums them in expert order and computes the gates
+// (token_gates); ranks and counts by __match_any_sync per slot; probabilities and their per-block sums in
+// the same orders as gate_topk_kernel, so both kernels give bit-identical outputs.
+__global__ void __launch_bounds__(kWarpGatingWarps * 32)
+    gate_topk_warp_kernel(const float* __restrict__ logits, GatingParams p, int32_t* __restrict__ expert,
+                          float* __restrict__ gate, int32_t* __restrict__ local_rank,
+                          int32_t* __restrict__ blk_count, float* __restrict__ blk_prob) {
+  __shared__ float s_ex[kGatingBlockTokens][kMaxExperts + 1];  // exp(score − max), then the probability
+  __shared__ float s_bv[kGatingBlockTokens][kMaxTopK];
+  __shared__ int32_t s_be[kGatingBlockTokens][kMaxTopK];
+  __shared__ int32_t s_expert[kMaxTopK][kGatingBlockTokens];
+  __shared__ int32_t s_cnt[kMaxTopK * kMaxExperts];  // [j][e], row length p.experts
+  __shared__ float s_sum[kGatingBlockTokens];
+  const int b = blockIdx.x, tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const int t0 = b * kGatingBlockTokens, nt = min(kGatingBlockTokens, p.tokens - t0);
+  const int E = p.experts, K = p.k;
+  const float kNegInf = bits_to_float(0xff800000u);
+  for (int i = tid; i < K * E; i += blockDim.x) s_cnt[i] = 0;
+  for (int u = warp; u < nt; u += kWarpGatingWarps) {
+    const int t = t0 + u;
+    const float* row = logits + static_cast<int64_t>(t) * E;
+    float sc[kExpertChunks];
+#pragma unroll
+    for (int c = 0; c < kExpertChunks; ++c) {
+      const int e = c * 32 + lane;
+      sc[c] = e < E ? gating_score(row, p, t, e) : kNegInf;
+    }
+    float bv[kMaxTopK];
+    int be[kMaxTopK];
+    unsigned taken = 0;  // bit c: this lane's expert lane + 32·c is already chosen
+#pragma unroll
+    for (int i = 0; i < kMaxTopK; ++i) {
+      bv[i] = kNegInf, be[i] = -1;
+      if (i < K) {
+        float v = kNegInf;
+        int e = kNoExpert;
+#pragma unroll
+        for (int c = 0; c < kExpertChunks; ++c)  // ascending index: strict > keeps the lower one on ties
+          if (!((taken >> c) & 1u) && sc[c] > v) v = sc[c], e = c * 32 + lane;
+#pragma unroll
+        for (int off = 16; off > 0; off >>= 1) {
+          const float ov = __shfl_xor_sync(0xffffffffu, v, off);
+          const int oe = __shfl_xor_sync(0xffffffffu, e, off);
+          if (ov > v || (ov == v && oe < e)) v = ov, e = oe;
+        }
+        if (v > kNegInf) {
+          bv[i] = v, be[i] = e;
+          if ((e & 31) == lane) taken |= 1u << (e >> 5);
+        }
+      }
+    }
+    const float mx = bv[0];
+#pragma unroll
+    for (int c = 0; c < kExpertChunks; ++c) {
+      const int e = c * 32 + lane;
+      if (e < E) s_ex[u][e] = det_exp(fadd(sc[c], -mx));
+    }
+    if (lane == 0) {
+#pragma unroll
+      for (int i = 0; i < kMaxTopK; ++i) s_bv[u][i] = bv[i], s_be[u][i] = be[i];
+    }
+  }
+  __syncthreads();
+  if (tid < nt) {  // one thread per token: Σ exp in expert order, then the gates
+    const int u = tid, t = t0 + u;
+    float sum = 0.0f;
+#pragma unroll 8
+    for (int e = 0; e < E; ++e) sum = fadd(sum, s_ex[u][e]);
+    s_sum[u] = sum;
+    float bv[kMaxTopK];
+    int be[kMaxTopK];
+    int32_t ex[kMaxTopK];
+    float g[kMaxTopK];
+#pragma unroll
+    for (int i = 0; i < kMaxTopK; ++i) bv[i] = s_bv[u][i], be[i] = s_be[u][i];
+    token_gates(bv, be, bv[0], sum, p, t, ex, g);
+#pragma unroll
+    for (int j = 0; j < kMaxTopK; ++j)
+      if (j < K) {
+        s_expert[j][u] = ex[j];
+        expert[static_cast<int64_t>(t) * K + j] = ex[j];
+        gate[static_cast<int64_t>(t) * K + j] = g[j];
+      }
+  }
+  __syncthreads();
+  for (int u = warp; u < nt; u += kWarpGatingWarps)
+    for (int e = lane; e < E; e += 32) s_ex[u][e] = fdiv(s_ex[u][e], s_sum[u]);
+  if (warp < K) {  // slot j = warp: rank among the block's earlier tokens with the same expert, and counts
+    const int j = warp;
+    const int e = lane < nt ? s_expert[j][lane] : -2;
+    const unsigned same = __match_any_sync(0xffffffffu, e);
+    const int rank = __popc(same & ((1u << lane) - 1u));
+    if (lane < nt) local_rank[static_cast<int64_t>(t0 + lane) * K + j] = rank;
+    if (e >= 0 && rank == 0) s_cnt[j * E + e] = __popc(same);
+  }
+  __syncthreads();
+  for (int i = tid; i < K * E; i += blockDim.x) blk_count[static_cast<int64_t>(b) * K * E + i] = s_cnt[i];
+  for (int e = tid; e < E; e += blockDim.x) {
+    float s = 0.0f;
+    for (int u = 0; u < nt; ++u) s = fadd(s, s_ex[u][e]);
+    blk_prob[static_cast<int64_t>(b) * E + e] = s;
+  }
+}
+
 // One block: for each expert, an exclusive scan of its per-(slot, block) counts in slot-major order (GShard
 // priority), the requested/kept counts, the offsets and the aux loss.
 __global__ void __launch_bounds__(kScanThreads)
@@ -101,6 +211,7 @@ __global__ void __launch_bounds__(kScanThreads)
   }
   for (int x = tid; x < E; x += blockDim.x) {
     float acc = 0.0f;
+#pragma unroll 16  // independent loads in flight; the fadd chain keeps block order
     for (int b = 0; b < nb; ++b) acc = fadd(acc, blk_prob[static_cast<int64_t>(b) * E + x]);
     s_prob[x] = acc;
   }
@@ -296,10 +407,15 @@ Routing GpuRouting::download() const {
   return r;
 }
 
-void gating_gpu(const float* logits, GpuRouting& r, cudaStream_t s) {
-  gate_topk_kernel<<<r.num_blocks, kGatingBlockTokens, 0, s>>>(logits, r.params, r.expert.get(), r.gate.get(),
-                                                               r.local_rank.get(), r.blk_count.get(),
-                                                               r.blk_prob.get());
+void gating_gpu(const float* logits, GpuRouting& r, cudaStream_t s, GatingImpl impl) {
+  if (impl == GatingImpl::kWarpPerToken)
+    gate_topk_warp_kernel<<<r.num_blocks, kWarpGatingWarps * 32, 0, s>>>(logits, r.params, r.expert.get(),
+                                                                         r.gate.get(), r.local_rank.get(),
+                                                                         r.blk_count.get(), r.blk_prob.get());
+  else
+    gate_topk_kernel<<<r.num_blocks, kGatingBlockTokens, 0, s>>>(logits, r.params, r.expert.get(),
+                                                                 r.gate.get(), r.local_rank.get(),
+                                                                 r.blk_count.get(), r.blk_prob.get());
   MOESIM_CUDA_CHECK_LAUNCH();
   route_scan_kernel<<<1, kScanThreads, 0, s>>>(r.params, r.num_blocks, r.blk_count.get(), r.blk_prob.get(),
                                                r.pos_base.get(), r.requested.get(), r.kept.get(),

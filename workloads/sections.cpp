@@ -112,7 +112,8 @@ SimulationSpec parse_simulation_section(const YamlMap& s) {
   if (auto r = s.optional_map("routing")) out.routing = parse_routing(*r);
   if (s.has("trace_devices")) out.trace_devices = s.integer_list("trace_devices", Bound::kNonNegative);
   out.steps = s.optional_integer("steps").value_or(1);
-  s.finish({"backend", "routing", "trace_devices", "steps"});
+  out.padded_dispatch = s.optional_choice("dispatch", {"dropless", "padded"}).value_or("dropless") == "padded";
+  s.finish({"backend", "routing", "trace_devices", "steps", "dispatch"});
   return out;
 }
 

@@ -423,6 +423,10 @@ double routed_tokens_per_group(const workloads::RunSpec& run) {
 double received_copies(const workloads::RunSpec& run, const ExpertLoad& load, int member) {
   const auto ep = run.parallelism.expert;
   const auto experts = run.model.experts;
+  if (run.simulation.padded_dispatch) {  // every expert's full capacity buffer, whatever its load
+    return ep >= experts ? load.capacity_tokens / static_cast<double>(ep / experts)
+                         : load.capacity_tokens * static_cast<double>(experts / ep);
+  }
   if (ep >= experts) {  // expert `member / shards` split over `shards` devices, each taking an equal share
     const auto shards = ep / experts;
     return load.accepted_tokens[static_cast<std::size_t>(member / shards)] / static_cast<double>(shards);

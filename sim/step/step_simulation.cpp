@@ -171,6 +171,10 @@ nlohmann::json simulate_scenario(const YAML::Node& root_node, const std::string&
   const auto run = workloads::parse_run_spec(root);
   const auto cluster = topologies::parse_cluster(root.map("cluster"));
   workloads::check_parallelism(run, cluster.device_count(), root);
+  if (run.simulation.padded_dispatch && (!run.model.is_moe() || run.model.capacity_factor <= 0)) {
+    throw ConfigError(file, root.map("simulation").line_of("dispatch"), "simulation.dispatch",
+                      "padded dispatch needs an MoE model with model.capacity_factor > 0");
+  }
   const auto& acc = topologies::find_accelerator(cluster.accelerator);
   const auto accounting = workloads::account_model(
       run.model, {run.training.sequence_length, workloads::bytes_per_element(run.training.precision)});

@@ -67,6 +67,14 @@ TEST(Routing, Top1PicksArgmaxLowerIndexOnTiesAndDropsInTokenOrder) {
   EXPECT_NEAR(r.gate[0], p, 1e-6);  // Switch: gate = p_max, not renormalised
 }
 
+TEST(Routing, TopKTiesKeepLowerIndicesEvenWhenShiftedByALargerScore) {
+  // Expert 0 and 5 tie at 2; expert 7 (3) arrives later and shifts expert 0 down to the second place, where
+  // it must displace expert 5 (same score, higher index): the top-2 is {7, 0}, not {7, 5}.
+  const std::vector<float> logits = {2, 0, 0, 0, 0, 2, 0, 3};
+  const Routing r = route_cpu(logits, GatingConfig{1, 8, 2, GatingPolicy::kTopK, 0.0});
+  EXPECT_EQ(r.expert, (std::vector<int32_t>{7, 0}));
+}
+
 TEST(Routing, AllFirstChoicesComeBeforeAnySecondChoice) {
   // Token 0: first 0, second 1. Token 1: first 1, second 2. Capacity 1: on expert 1 token 1's first choice
   // beats token 0's second choice although token 0 comes first (GShard's priority).

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 
 #include "kernels/gpu_moe.h"
 
@@ -23,7 +24,8 @@ struct RoutedBatch {
   int d;
 };
 
-RoutedBatch route_both(const GatingConfig& cfg, double zipf, int d, uint64_t seed) {
+RoutedBatch route_both(const GatingConfig& cfg, double zipf, int d, uint64_t seed,
+                       GatingImpl impl = GatingImpl::kThreadPerToken) {
   RoutedBatch b{cfg, {}, {}, {}, {}, d};
   const auto logits = random_logits(cfg.tokens, cfg.experts, zipf, seed);
   DeviceBuffer<float> dl(logits.size());
@@ -34,7 +36,7 @@ RoutedBatch route_both(const GatingConfig& cfg, double zipf, int d, uint64_t see
   DeviceBuffer<bf16_bits> dx(b.x.size()), rows(static_cast<size_t>(cfg.tokens) * cfg.k * d);
   dx.upload(b.x);
   rows.poison();
-  gating_gpu(dl.get(), r, nullptr);
+  gating_gpu(dl.get(), r, nullptr, impl);
   dispatch_gpu(dx.get(), d, r, rows.get(), nullptr);
   MOESIM_CUDA_CHECK(cudaDeviceSynchronize());
   b.cpu = route_cpu(logits, cfg);
@@ -79,6 +81,26 @@ TEST(GpuRouting, NoisyTopKAndPlainTopKMatchCpu) {
   const RoutedBatch b = route_both(GatingConfig{517, 256, 8, GatingPolicy::kTopK, 0.0}, 0.0, 32, 24);
   expect_same_routing(b.gpu, b.cpu);
   EXPECT_EQ(b.rows_gpu, dispatch_cpu(b.x, b.cpu, b.d));
+}
+
+// The warp-per-token gating kernel against the same CPU reference, on every policy, with partial blocks,
+// expert counts that are not multiples of 32, drops and GShard's unrouted slots.
+TEST(GpuRouting, WarpPerTokenKernelMatchesCpu) {
+  REQUIRE_GPU();
+  GatingConfig noisy{1234, 32, 4, GatingPolicy::kNoisyTopK, 1.5};
+  noisy.noise_std = 0.7f;
+  const GatingConfig cases[] = {GatingConfig{3001, 64, 1, GatingPolicy::kTop1Switch, 1.0},
+                                GatingConfig{4096, 8, 2, GatingPolicy::kTop2GShard, 1.25}, noisy,
+                                GatingConfig{517, 256, 8, GatingPolicy::kTopK, 0.0},
+                                GatingConfig{999, 200, 3, GatingPolicy::kTopK, 1.0}};
+  uint64_t seed = 41;
+  for (const GatingConfig& cfg : cases) {
+    SCOPED_TRACE("experts " + std::to_string(cfg.experts) + " k " + std::to_string(cfg.k));
+    const RoutedBatch b = route_both(cfg, 0.9, 32, seed++, GatingImpl::kWarpPerToken);
+    expect_same_routing(b.gpu, b.cpu);
+    EXPECT_EQ(b.rows_gpu, dispatch_cpu(b.x, b.cpu, b.d));
+    EXPECT_EQ(b.gpu.aux_loss, b.cpu.aux_loss);  // same summation order: exact
+  }
 }
 
 TEST(GpuCombine, BitExactWeightedSum) {

@@ -112,6 +112,21 @@ TEST(StepSimulation, SkewedRoutingIsSlowerAndDropsTokensAtLowCapacity) {
   EXPECT_LT(capped["step_time_s"].get<double>(), skewed["step_time_s"].get<double>());
 }
 
+TEST(StepSimulation, PaddedDispatchMakesTheCapacityFactorCost) {
+  // GShard/Mesh-TF einsum dispatch sends and computes every expert's full capacity buffer: traffic and step
+  // time grow with the capacity factor, while dropless dispatch follows the accepted tokens only.
+  auto run = [&](const char* cf, const char* dispatch) {
+    return simulate(kSmallMoe, {std::string("model.capacity_factor=") + cf,
+                                std::string("simulation.dispatch=") + dispatch});
+  };
+  const auto p1 = run("1.0", "padded"), p2 = run("2.0", "padded"), d2 = run("2.0", "dropless");
+  EXPECT_NEAR(p2["a2a_bytes_per_step"].get<double>() / p1["a2a_bytes_per_step"].get<double>(), 2.0, 0.01);
+  EXPECT_GT(p2["step_time_s"].get<double>(), p1["step_time_s"].get<double>());
+  EXPECT_GT(p2["step_time_s"].get<double>(), d2["step_time_s"].get<double>());
+  EXPECT_GT(p2["executed_flops_per_step"].get<double>(), p2["model_flops_per_step"].get<double>());
+  EXPECT_THROW(simulate(kSmallMoe, {"model.capacity_factor=0", "simulation.dispatch=padded"}), ConfigError);
+}
+
 TEST(StepSimulation, PipelineBubbleFollowsTheOneFOneBFormula) {
   // Dense model, 4 stages: the bubble is (p-1)/(m+p-1) of the step (Narayanan et al. 2021 §2.2), so the
   // idle share shrinks as micro-batches grow.
