@@ -215,7 +215,7 @@ class Builder {
       auto& p = prev[static_cast<std::size_t>(i)];
       p = p >= 0 ? out_.graph.add(op, {p}) : out_.graph.add(op);
     };
-    const double gemm_mult = mult, copy_mult = backward ? 1.0 : 1.0;
+    const double gemm_mult = mult, copy_mult = 1.0;  // permutation and gating kernels: same cost backward
     // Router GEMM + gating + dispatch permutation, before the dispatch all-to-all.
     const auto route_shape = moe_shape(tokens, static_cast<int>(m_.experts));
     const double t_route = gemm_mult * compute_.kernel_time_s(kernels::KernelKind::kRouterGemm, route_shape) +
@@ -325,7 +325,7 @@ class Builder {
     last_backward_mb_ = micro_ - 1;
     for (auto [mb, backward] : order) pass(mb, backward);
     // Optimizer step after every gradient all-reduce of this device.
-    const double params = out_.param_state_bytes_per_device > 0 ? 0 : params_per_device();
+    const double params = params_per_device();
     const double t_opt = compute_.memory_time_s(params * update_bytes_per_param(run_.training.optimizer));
     for (int i = 0; i < sim_per_stage_; ++i) {
       std::vector<std::int32_t> deps;
@@ -412,35 +412,6 @@ class Builder {
 };
 
 }  // namespace
-
-double routed_tokens_per_group(const workloads::RunSpec& run) {
-  const auto& p = run.parallelism;
-  return static_cast<double>(run.training.global_batch_tokens) /
-         static_cast<double>(p.data * p.micro_batches) / static_cast<double>(p.tensor) *
-         static_cast<double>(p.expert);
-}
-
-double received_copies(const workloads::RunSpec& run, const ExpertLoad& load, int member) {
-  const auto ep = run.parallelism.expert;
-  const auto experts = run.model.experts;
-  if (run.simulation.padded_dispatch) {  // every expert's full capacity buffer, whatever its load
-    return ep >= experts ? load.capacity_tokens / static_cast<double>(ep / experts)
-                         : load.capacity_tokens * static_cast<double>(experts / ep);
-  }
-  if (ep >= experts) {  // expert `member / shards` split over `shards` devices, each taking an equal share
-    const auto shards = ep / experts;
-    return load.accepted_tokens[static_cast<std::size_t>(member / shards)] / static_cast<double>(shards);
-  }
-  const auto per = experts / ep;
-  double sum = 0;
-  for (std::int64_t k = 0; k < per; ++k) {
-    const auto e = run.parallelism.expert_placement == workloads::ExpertPlacement::kContiguous
-                       ? member * per + k
-                       : member + k * ep;
-    sum += load.accepted_tokens[static_cast<std::size_t>(e)];
-  }
-  return sum;
-}
 
 BuiltStep build_step(const workloads::RunSpec& run, const workloads::ModelAccounting& accounting,
                      const ComputeModel& compute, std::vector<ExpertLoad> loads) {
