@@ -25,8 +25,8 @@ build: configure
 
 run: build
 	@mkdir -p $(OUTDIR)
-	./$(BUILD)/sim/moesim simulate $(SCENARIO) --json $(OUTDIR)/default.json
-	./$(BUILD)/sim/moesim compare $(SCENARIO) --against gpt3-175b --report $(OUTDIR)/compare.html \
+	./$(BUILD)/cli/moesim simulate $(SCENARIO) --json $(OUTDIR)/default.json
+	./$(BUILD)/cli/moesim compare $(SCENARIO) --against gpt3-175b --report $(OUTDIR)/compare.html \
 	  --report $(OUTDIR)/compare.md --json $(OUTDIR)/compare.json --csv $(OUTDIR)/compare.csv > $(OUTDIR)/compare.log
 	@echo "comparison report (MoE vs dense GPT-3 175B): $(abspath $(OUTDIR)/compare.html)"
 

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "sim/cli/command.h"
+#include "cli/command.h"
 #include "topologies/cluster_spec.h"
 #include "topologies/dot_export.h"
 #include "topologies/topology_factory.h"

@@ -3,7 +3,7 @@
 #include <boost/program_options.hpp>
 #include <iostream>
 
-#include "sim/cli/command.h"
+#include "cli/command.h"
 #ifdef MOESIM_HAVE_CUDA
 #include "kernels/gpu_tools.h"
 #endif

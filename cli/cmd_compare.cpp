@@ -6,7 +6,7 @@
 #include "reports/compare.h"
 #include "reports/markdown_report.h"
 #include "reports/report_writer.h"
-#include "sim/cli/command.h"
+#include "cli/command.h"
 
 namespace po = boost::program_options;
 

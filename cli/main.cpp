@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/cli/command.h"
+#include "cli/command.h"
 #include "workloads/config_error.h"
 
 namespace {

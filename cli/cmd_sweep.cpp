@@ -11,7 +11,7 @@
 #include "reports/report_writer.h"
 #include "reports/sweep_document.h"
 #include "reports/sweep_runner.h"
-#include "sim/cli/command.h"
+#include "cli/command.h"
 #include "sim/step/step_simulation.h"
 #include "workloads/yaml_reader.h"
 

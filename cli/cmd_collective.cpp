@@ -8,7 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "sim/cli/command.h"
+#include "cli/command.h"
 #include "sim/collectives/collective.h"
 #include "sim/network/network_backend.h"
 #include "topologies/cluster_spec.h"

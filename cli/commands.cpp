@@ -1,7 +1,7 @@
 #include <array>
 #include <iostream>
 
-#include "sim/cli/command.h"
+#include "cli/command.h"
 
 namespace moesim::cli {
 

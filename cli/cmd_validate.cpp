@@ -6,7 +6,7 @@
 #include <fstream>
 #include <iostream>
 
-#include "sim/cli/command.h"
+#include "cli/command.h"
 #include "sim/validation/validation_report.h"
 #include "sim/validation/validation_suite.h"
 #include "workloads/config_error.h"

@@ -3,7 +3,7 @@
 #include <fstream>
 #include <iostream>
 
-#include "sim/cli/command.h"
+#include "cli/command.h"
 #include "sim/step/step_simulation.h"
 #include "workloads/config_error.h"
 

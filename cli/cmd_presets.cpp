@@ -5,7 +5,7 @@
 #include <iomanip>
 #include <sstream>
 
-#include "sim/cli/command.h"
+#include "cli/command.h"
 #include "topologies/accelerator.h"
 #include "topologies/cluster_presets.h"
 #include "workloads/model_zoo.h"
