@@ -7,12 +7,13 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/command.h"
 #include "reports/markdown_report.h"
 #include "reports/report_writer.h"
 #include "reports/sweep_document.h"
 #include "reports/sweep_runner.h"
-#include "cli/command.h"
 #include "sim/step/step_simulation.h"
+#include "workloads/scenario_overrides.h"
 #include "workloads/yaml_reader.h"
 
 namespace po = boost::program_options;
@@ -46,7 +47,7 @@ int run_sweep(const std::vector<std::string>& args) {
   if (jobs < 1)
     throw ConfigError("", 0, "--jobs", "at least 1 parallel process, got " + std::to_string(jobs));
   for (const auto& r : reports_out) reports::check_report_path(r, "--report");
-  const YAML::Node base = sim::apply_overrides(load_yaml_file(scenario), fixed, scenario);
+  const YAML::Node base = workloads::apply_overrides(load_yaml_file(scenario), fixed, scenario);
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) throw ConfigError(out_dir, 0, "--out", "a directory that can be created (" + ec.message() + ")");
@@ -59,7 +60,8 @@ int run_sweep(const std::vector<std::string>& args) {
   std::cerr << "moesim sweep: " << points.size() << " of " << reports::grid_size(axes) << " points (shard "
             << shard_text << "), " << jobs << " at a time\n";
   const auto simulate = [&](const reports::SweepPoint& p) {
-    return sim::simulate_scenario(sim::apply_overrides(base, p.overrides(), scenario), scenario, options);
+    return sim::simulate_scenario(workloads::apply_overrides(base, p.overrides(), scenario), scenario,
+                                  options);
   };
   std::size_t done = 0;
   const auto records = reports::run_sweep_points(points, simulate, jobs, [&](const nlohmann::json& r) {

@@ -1,5 +1,6 @@
 // moesim — running the two simulations of a comparison.
 #include "reports/compare.h"
+#include "workloads/scenario_overrides.h"
 
 #include "reports/report_units.h"
 #include "workloads/config_error.h"
@@ -20,7 +21,7 @@ nlohmann::json run_comparison(const std::string& scenario_path, const CompareOpt
       throw ConfigError(scenario_path, 0, "--usd-per-accelerator-hour", "a price >= 0 USD");
     overrides.push_back("cost.usd_per_accelerator_hour=" + exact_number(*options.usd_per_accelerator_hour));
   }
-  const YAML::Node root = sim::apply_overrides(load_yaml_file(scenario_path), overrides, scenario_path);
+  const YAML::Node root = workloads::apply_overrides(load_yaml_file(scenario_path), overrides, scenario_path);
   // The dense layouts first: a bad --against fails before any simulation runs.
   const auto candidates = dense_layout_candidates(root, scenario_path, options.against, options.layout);
   const nlohmann::json moe = sim::simulate_scenario(root, scenario_path, options.simulate);

@@ -18,7 +18,7 @@ struct SweepAxis {
 struct SweepPoint {
   std::size_t index = 0;
   std::vector<std::pair<std::string, std::string>> settings;  ///< (key, value), in axis order
-  /// The settings as `KEY=VALUE` overrides (sim::apply_overrides).
+  /// The settings as `KEY=VALUE` overrides (workloads::apply_overrides).
   std::vector<std::string> overrides() const;
 };
 

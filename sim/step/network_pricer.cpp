@@ -1,5 +1,7 @@
 #include "sim/step/network_pricer.h"
 
+#include <algorithm>
+
 #include "sim/collectives/collective.h"
 #include "sim/collectives/traffic_matrix.h"
 
@@ -8,7 +10,8 @@ namespace {
 
 using Kind = NetworkDemand::Kind;
 
-collectives::ByteMatrix a2a_matrix(const BuiltStep& step, const workloads::RunSpec& run, int draw) {
+collectives::ByteMatrix a2a_matrix(const BuiltStep& step, const workloads::RunSpec& run, int draw,
+                                   bool transpose) {
   const int ep = step.layout.expert;
   const auto& load = step.loads[static_cast<std::size_t>(draw)];
   const double bytes_per_copy =
@@ -18,7 +21,7 @@ collectives::ByteMatrix a2a_matrix(const BuiltStep& step, const workloads::RunSp
     // Every sender routes the same share of its tokens to receiver j's experts (senders are statistically
     // identical; the skew is in which receivers are hot).
     const double per_sender = received_copies(run, load, j) / ep * bytes_per_copy;
-    for (int i = 0; i < ep; ++i) m.at(i, j) = per_sender;
+    for (int i = 0; i < ep; ++i) (transpose ? m.at(j, i) : m.at(i, j)) = per_sender;
   }
   return m;
 }
@@ -52,11 +55,11 @@ std::vector<DemandPrice> price_demands(const BuiltStep& step, const workloads::R
     };
     switch (d.kind) {
       case Kind::kAllToAll: {
-        matrices.push_back(a2a_matrix(step, run, d.draw));
+        matrices.push_back(a2a_matrix(step, run, d.draw, d.transpose));
         for (int g = 0; g < L.data / L.expert; ++g) {
           for (int t = 0; t < L.tensor; ++t) {
             std::vector<int> group;
-            for (int i = 0; i < L.expert; ++i) group.push_back(L.device(0, g * L.expert + i, t));
+            for (int i = 0; i < L.expert; ++i) group.push_back(L.device(d.stage, g * L.expert + i, t));
             add(collectives::CollectiveOp::kAllToAll, std::move(group), matrices.back().total() / L.expert,
                 &matrices.back());
           }
@@ -105,6 +108,17 @@ std::vector<DemandPrice> price_demands(const BuiltStep& step, const workloads::R
     if (p.network_bytes > 0 || !schedules.empty()) {
       const auto result = backend.simulate(schedules);
       p.time_s = result.time_s;
+      p.tier_busy_s.assign(topology.tiers().size(), 0.0);
+      for (std::size_t l = 0; l < result.link_bytes.size(); ++l) {
+        const auto& link = topology.link(static_cast<topologies::LinkId>(l));
+        auto& busy = p.tier_busy_s[static_cast<std::size_t>(link.tier)];
+        busy = std::max(busy, result.link_bytes[l] / link.bandwidth_Bps);
+      }
+      for (const auto& s : schedules) {
+        double fixed = s.launch_s;
+        for (const auto& ph : s.phases) fixed += ph.overhead_s;
+        p.latency_s = std::max(p.latency_s, std::min(fixed, p.time_s));
+      }
       p.tier_bytes = result.tier_bytes;
       p.busiest_link = result.busiest_link;
       p.busiest_link_utilisation = result.busiest_link_utilisation;

@@ -11,9 +11,13 @@ namespace moesim::sim {
 
 /// The price of one demand: time, and what it put on the network (all concurrent groups together).
 struct DemandPrice {
-  double time_s = 0;
+  double time_s = 0;               ///< alone on the network: every concurrent group of the demand at once
+  double latency_s = 0;            ///< the part of time_s that sharing links does not stretch (fixed costs)
   double network_bytes = 0;        ///< bytes sent device to device (not counting hops)
   std::vector<double> tier_bytes;  ///< link-crossing bytes per tier (Topology::tiers())
+  /// Per tier: bytes on the tier's busiest link over its bandwidth, i.e. the seconds that link is busy
+  /// with this demand. The step engine shares links between concurrent demands with these.
+  std::vector<double> tier_busy_s;
   double busiest_link_utilisation = 0;
   topologies::LinkId busiest_link = 0;
 };

@@ -83,12 +83,12 @@ class Builder {
  private:
   int sim(int stage, int i) const { return stage * sim_per_stage_ + i; }
 
-  std::int32_t demand(NetworkDemand::Kind kind, int draw, int stage, double bytes) {
-    const auto key = std::make_tuple(static_cast<int>(kind), draw, stage, bytes);
+  std::int32_t demand(NetworkDemand::Kind kind, int draw, int stage, double bytes, bool transpose = false) {
+    const auto key = std::make_tuple(static_cast<int>(kind), draw, stage, bytes, transpose);
     auto it = demand_ids_.find(key);
     if (it != demand_ids_.end()) return it->second;
     const auto id = static_cast<std::int32_t>(out_.demands.size());
-    out_.demands.push_back({kind, draw, stage, bytes});
+    out_.demands.push_back({kind, draw, stage, bytes, transpose});
     demand_ids_.emplace(key, id);
     return id;
   }
@@ -202,7 +202,7 @@ class Builder {
     }
   }
 
-  void moe_block(int /*stage*/, int layer, int mb, bool backward, double mult, double flops_mult,
+  void moe_block(int stage, int layer, int mb, bool backward, double mult, double flops_mult,
                  const std::vector<int>& devs, std::vector<std::int32_t>& prev) {
     const int moe_index = moe_counter_[layer];
     const auto& load = out_.loads[static_cast<std::size_t>(moe_index) % out_.loads.size()];
@@ -210,7 +210,11 @@ class Builder {
     const double tokens = out_.tokens_per_microbatch / tp_;  // each tensor rank routes its sequence shard
     const int ep = out_.layout.expert;
     const int local_experts = static_cast<int>(std::max<std::int64_t>(1, m_.experts / ep));
-    const auto a2a = demand(NetworkDemand::Kind::kAllToAll, draw, 0, 0);
+    // Forward: the dispatch sends the routed tokens (byte matrix M), the combine sends them back (M^T).
+    // Backward: the combine's gradient goes from the tokens' owners to the experts (M again), the
+    // dispatch's gradient comes back (M^T).
+    const auto a2a_out = demand(NetworkDemand::Kind::kAllToAll, draw, stage, 0, false);
+    const auto a2a_back = demand(NetworkDemand::Kind::kAllToAll, draw, stage, 0, true);
     auto chain = [&](int i, const Op& op) {
       auto& p = prev[static_cast<std::size_t>(i)];
       p = p >= 0 ? out_.graph.add(op, {p}) : out_.graph.add(op);
@@ -229,7 +233,7 @@ class Builder {
       chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kPermute, t_disp, 0, backward, layer,
                           mb, true));
     }
-    prev = collective(devs, prev, backward ? OpCategory::kA2aCombine : OpCategory::kA2aDispatch, a2a,
+    prev = collective(devs, prev, backward ? OpCategory::kA2aCombine : OpCategory::kA2aDispatch, a2a_out,
                       backward, layer, mb);
     // Expert FFN on the tokens this device received (the slowest expert sets the pace at the next
     // all-to-all).
@@ -244,7 +248,7 @@ class Builder {
       chain(i,
             compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kExpertFfn, t, f, backward, layer, mb));
     }
-    prev = collective(devs, prev, backward ? OpCategory::kA2aDispatch : OpCategory::kA2aCombine, a2a,
+    prev = collective(devs, prev, backward ? OpCategory::kA2aDispatch : OpCategory::kA2aCombine, a2a_back,
                       backward, layer, mb);
     const double t_comb = copy_mult * compute_.kernel_time_s(kernels::KernelKind::kCombine, disp_shape);
     for (int i = 0; i < sim_per_stage_; ++i) {
@@ -406,7 +410,7 @@ class Builder {
   double dtype_ = 2;
   std::vector<LayerPlan> layers_;
   std::map<int, int> moe_counter_;
-  std::map<std::tuple<int, int, double, double>, std::int32_t> demand_ids_;
+  std::map<std::tuple<int, int, int, double, bool>, std::int32_t> demand_ids_;
   std::map<std::tuple<int, int, bool, int>, std::pair<std::int32_t, std::int32_t>> p2p_;
   std::vector<std::int32_t> grad_ops_;
 };

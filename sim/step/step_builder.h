@@ -17,9 +17,10 @@ namespace moesim::sim {
 struct NetworkDemand {
   enum class Kind { kAllToAll, kTpAllReduce, kDpAllReduce, kExpertAllReduce, kP2p };
   Kind kind = Kind::kAllToAll;
-  int draw = -1;     ///< routing draw (all-to-all)
-  int stage = 0;     ///< pipeline boundary stage -> stage+1 (p2p)
-  double bytes = 0;  ///< per-rank buffer (all-reduce), per-device message (p2p)
+  int draw = -1;           ///< routing draw (all-to-all)
+  int stage = 0;           ///< pipeline stage whose groups run it; p2p: boundary stage -> stage+1
+  double bytes = 0;        ///< per-rank buffer (all-reduce), per-device message (p2p)
+  bool transpose = false;  ///< all-to-all: the combine, which sends the dispatch's byte matrix back
 };
 
 /// Rank layout of the real cluster: tensor ranks fastest (inside a node), then data, then pipeline stages

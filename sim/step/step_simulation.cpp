@@ -6,8 +6,8 @@
 #include <iomanip>
 #include <iostream>
 
-#include "kernels/profile_db.h"
 #include "sim/network/network_backend.h"
+#include "sim/step/compute_setup.h"
 #include "sim/step/energy_model.h"
 #include "sim/step/network_pricer.h"
 #include "sim/step/step_breakdown.h"
@@ -20,37 +20,13 @@
 #include "workloads/accounting.h"
 #include "workloads/config_error.h"
 #include "workloads/run_spec.h"
+#include "workloads/scenario_overrides.h"
 #include "workloads/yaml_reader.h"
 
 namespace moesim::sim {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-/// The measured profile for an accelerator preset, if one was taken (kernels/profiles/).
-std::string profile_for(const std::string& accelerator) {
-  if (accelerator == "h100-sxm") return std::string(MOESIM_PROFILE_DIR) + "/h100.json";
-  return "";
-}
-
-/// Compute model: the measured profile when the scenario's accelerator is the profiled GPU; otherwise the
-/// roofline of the scenario's accelerator with the efficiencies calibrated on the H100 profile (issue 5).
-ComputeModel make_compute(const topologies::AcceleratorSpec& acc) {
-  const std::string own = profile_for(acc.name);
-  if (!own.empty() && std::filesystem::exists(own)) {
-    const auto db = kernels::read_profile_db(own);
-    return ComputeModel(kernels::KernelCostModel(db),
-                        "measured profile " + std::filesystem::path(own).filename().string());
-  }
-  const std::string h100 = std::string(MOESIM_PROFILE_DIR) + "/h100.json";
-  if (std::filesystem::exists(h100)) {
-    const kernels::KernelCostModel calibrated(kernels::read_profile_db(h100));
-    return ComputeModel(calibrated.for_hardware(acc.peak_dense_bf16_flop_per_s, acc.hbm_bandwidth_Bps),
-                        "roofline (efficiencies calibrated on h100.json)");
-  }
-  return ComputeModel(kernels::KernelCostModel(acc.peak_dense_bf16_flop_per_s, acc.hbm_bandwidth_Bps),
-                      "roofline (default efficiencies)");
-}
 
 RoutingDistribution routing_of(const workloads::RunSpec& run) {
   RoutingDistribution d;
@@ -121,43 +97,6 @@ nlohmann::json activity_json(const ActivitySeconds& a) {
 
 }  // namespace
 
-YAML::Node apply_overrides(const YAML::Node& root, const std::vector<std::string>& overrides,
-                           const std::string& file) {
-  YAML::Node copy = YAML::Clone(root);
-  for (const auto& o : overrides) {
-    const auto eq = o.find('=');
-    if (eq == std::string::npos || eq == 0)
-      throw ConfigError(file, 0, o, "override must be KEY=VALUE, e.g. model.experts=32");
-    const std::string key = o.substr(0, eq), value = o.substr(eq + 1);
-    std::vector<std::string> parts;
-    for (std::size_t start = 0;;) {
-      const auto dot = key.find('.', start);
-      parts.push_back(key.substr(start, dot - start));
-      if (dot == std::string::npos) break;
-      start = dot + 1;
-    }
-    std::vector<YAML::Node> chain{copy};
-    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-      YAML::Node next = chain.back()[parts[i]];
-      if (!next.IsDefined() || next.IsNull()) {
-        chain.back()[parts[i]] = YAML::Node(YAML::NodeType::Map);
-        next = chain.back()[parts[i]];
-      }
-      if (!next.IsMap())
-        throw ConfigError(file, 0, key, "override goes through '" + parts[i] + "', which is not a mapping");
-      chain.push_back(next);
-    }
-    YAML::Node v;
-    try {
-      v = YAML::Load(value);
-    } catch (const YAML::Exception& e) {
-      throw ConfigError(file, 0, key, "override value is not valid YAML: " + e.msg);
-    }
-    chain.back()[parts.back()] = v;
-  }
-  return copy;
-}
-
 nlohmann::json simulate_scenario(const YAML::Node& root_node, const std::string& file,
                                  const SimulateOptions& options) {
   const auto wall0 = Clock::now();
@@ -206,7 +145,9 @@ nlohmann::json simulate_scenario(const YAML::Node& root_node, const std::string&
 
   const auto topology = topologies::make_topology(cluster);
   const auto backend_kind = backend_of(run, options);
-  const auto backend = network::make_backend(backend_kind, *topology);
+  network::BackendOptions backend_options;
+  backend_options.keep_link_bytes = true;  // per-tier busiest links, for sharing between demands
+  const auto backend = network::make_backend(backend_kind, *topology, backend_options);
   const auto prices = price_demands(step, run, *topology, *backend);
   progress("network demands priced with the " + std::string(network::backend_name(backend_kind)) +
            " backend");
@@ -345,7 +286,8 @@ nlohmann::json simulate_scenario_file(const std::string& path, const std::vector
                                       const SimulateOptions& options) {
   // Cloning for overrides loses YAML line marks, so only clone when there is something to override.
   const YAML::Node root = load_yaml_file(path);
-  return simulate_scenario(overrides.empty() ? root : apply_overrides(root, overrides, path), path, options);
+  return simulate_scenario(overrides.empty() ? root : workloads::apply_overrides(root, overrides, path), path,
+                           options);
 }
 
 }  // namespace moesim::sim

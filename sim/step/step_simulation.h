@@ -17,12 +17,6 @@ struct SimulateOptions {
   bool progress = false;               ///< progress messages on stderr
 };
 
-/// Applies `KEY=VALUE` overrides (dotted keys into the scenario, e.g. `model.experts=32`,
-/// `cluster.devices=256`, `parallelism.expert=32`) to a copy of `root`. A key whose parent mapping does
-/// not exist is created; values are YAML scalars. Malformed overrides throw ConfigError naming `file`.
-YAML::Node apply_overrides(const YAML::Node& root, const std::vector<std::string>& overrides,
-                           const std::string& file);
-
 /// Simulates one training step of the scenario in `root` (read from `file`, for messages) and returns the
 /// result with the keys documented in the README ("simulate JSON"): step_time_s, tokens_per_s, mfu,
 /// breakdown_s{...}, a2a_bytes_per_step, a2a_bytes_per_tier{...}, busiest_link{...}, energy_j_per_step,

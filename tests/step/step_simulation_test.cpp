@@ -1,5 +1,6 @@
 // The step simulation of whole scenarios: invariants and textbook cases (issue 6 "Must show").
 #include "sim/step/step_simulation.h"
+#include "workloads/scenario_overrides.h"
 
 #include <gtest/gtest.h>
 
@@ -56,7 +57,8 @@ nlohmann::json simulate(const std::string& yaml, const std::vector<std::string>&
                         const std::string& backend = "") {
   SimulateOptions o;
   if (!backend.empty()) o.backend = backend;
-  return simulate_scenario(apply_overrides(YAML::Load(yaml), overrides, "test.yaml"), "test.yaml", o);
+  return simulate_scenario(workloads::apply_overrides(YAML::Load(yaml), overrides, "test.yaml"), "test.yaml",
+                           o);
 }
 
 double breakdown(const nlohmann::json& r, const char* key) {
@@ -156,7 +158,7 @@ TEST(StepSimulation, TooLittleMemoryIsAClearError) {
 }
 
 TEST(StepSimulation, TraceAndOverridesErrors) {
-  EXPECT_THROW(apply_overrides(YAML::Load(kSmallMoe), {"no-equals-sign"}, "t.yaml"), ConfigError);
+  EXPECT_THROW(workloads::apply_overrides(YAML::Load(kSmallMoe), {"no-equals-sign"}, "t.yaml"), ConfigError);
   EXPECT_THROW(simulate(kSmallMoe, {"parallelism.data=8"}), ConfigError);  // 8 != 16 devices
   EXPECT_THROW(simulate(kSmallMoe, {}, "carrier-pigeon"), ConfigError);
 }
