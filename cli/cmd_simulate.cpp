@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "cli/command.h"
-#include "sim/step/step_simulation.h"
+#include "reports/scenario_run.h"
 #include "workloads/config_error.h"
 
 namespace po = boost::program_options;
@@ -26,10 +26,9 @@ int run_simulate(const std::vector<std::string>& args) {
   if (!parse_scenario_command(args, desc, scenario, vm)) return 0;
   sim::SimulateOptions options;
   if (!backend.empty()) options.backend = backend;
-  options.trace_path = trace_path;
   options.progress = !vm.count("quiet");
-  const auto result = sim::simulate_scenario_file(scenario, sets, options);
-  sim::print_simulation(std::cout, result);
+  const auto result = reports::simulate_scenario_file(scenario, sets, options, trace_path);
+  reports::print_simulation(std::cout, result);
   if (!json_path.empty()) {
     std::ofstream out(json_path);
     if (!out) throw ConfigError(json_path, 0, "--json", "cannot write the file");

@@ -10,9 +10,9 @@
 #include "cli/command.h"
 #include "reports/markdown_report.h"
 #include "reports/report_writer.h"
+#include "reports/scenario_run.h"
 #include "reports/sweep_document.h"
 #include "reports/sweep_runner.h"
-#include "sim/step/step_simulation.h"
 #include "workloads/scenario_overrides.h"
 #include "workloads/yaml_reader.h"
 
@@ -60,8 +60,8 @@ int run_sweep(const std::vector<std::string>& args) {
   std::cerr << "moesim sweep: " << points.size() << " of " << reports::grid_size(axes) << " points (shard "
             << shard_text << "), " << jobs << " at a time\n";
   const auto simulate = [&](const reports::SweepPoint& p) {
-    return sim::simulate_scenario(workloads::apply_overrides(base, p.overrides(), scenario), scenario,
-                                  options);
+    return reports::simulate_scenario(workloads::apply_overrides(base, p.overrides(), scenario), scenario,
+                                      options);
   };
   std::size_t done = 0;
   const auto records = reports::run_sweep_points(points, simulate, jobs, [&](const nlohmann::json& r) {

@@ -7,8 +7,8 @@
 #include <iostream>
 
 #include "cli/command.h"
-#include "sim/validation/validation_report.h"
-#include "sim/validation/validation_suite.h"
+#include "reports/validation/validation_report.h"
+#include "reports/validation/validation_suite.h"
 #include "workloads/config_error.h"
 
 namespace po = boost::program_options;

@@ -24,13 +24,13 @@ nlohmann::json run_comparison(const std::string& scenario_path, const CompareOpt
   const YAML::Node root = workloads::apply_overrides(load_yaml_file(scenario_path), overrides, scenario_path);
   // The dense layouts first: a bad --against fails before any simulation runs.
   const auto candidates = dense_layout_candidates(root, scenario_path, options.against, options.layout);
-  const nlohmann::json moe = sim::simulate_scenario(root, scenario_path, options.simulate);
+  const nlohmann::json moe = simulate_scenario(root, scenario_path, options.simulate);
 
   std::string last_error;
   for (const auto& layout : candidates) {
     try {
-      const nlohmann::json dense = sim::simulate_scenario(dense_scenario(root, options.against, layout),
-                                                          scenario_path, options.simulate);
+      const nlohmann::json dense =
+          simulate_scenario(dense_scenario(root, options.against, layout), scenario_path, options.simulate);
       return make_comparison(moe, dense, options.against, layout);
     } catch (const ConfigError& e) {
       if (!is_memory_fit_error(e)) throw;

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "reports/dense_reference.h"
-#include "sim/step/step_simulation.h"
+#include "reports/scenario_run.h"
 #include "workloads/config_error.h"
 
 namespace moesim::reports {

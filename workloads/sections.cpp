@@ -102,6 +102,14 @@ RoutingSpec parse_routing(const YamlMap& r) {
   return out;
 }
 
+OverlapSpec parse_overlap(const YamlMap& o) {
+  OverlapSpec out;
+  out.grad_reduce = o.optional_boolean("grad_reduce").value_or(out.grad_reduce);
+  out.tp_comm = o.optional_boolean("tp_comm").value_or(out.tp_comm);
+  o.finish({"grad_reduce", "tp_comm"});
+  return out;
+}
+
 }  // namespace
 
 SimulationSpec parse_simulation_section(const YamlMap& s) {
@@ -112,8 +120,10 @@ SimulationSpec parse_simulation_section(const YamlMap& s) {
   if (auto r = s.optional_map("routing")) out.routing = parse_routing(*r);
   if (s.has("trace_devices")) out.trace_devices = s.integer_list("trace_devices", Bound::kNonNegative);
   out.steps = s.optional_integer("steps").value_or(1);
-  out.padded_dispatch = s.optional_choice("dispatch", {"dropless", "padded"}).value_or("dropless") == "padded";
-  s.finish({"backend", "routing", "trace_devices", "steps", "dispatch"});
+  out.padded_dispatch =
+      s.optional_choice("dispatch", {"dropless", "padded"}).value_or("dropless") == "padded";
+  if (auto o = s.optional_map("overlap")) out.overlap = parse_overlap(*o);
+  s.finish({"backend", "routing", "trace_devices", "steps", "dispatch", "overlap"});
   return out;
 }
 

@@ -24,6 +24,17 @@ struct RoutingSpec {
   std::uint64_t seed = 1;         ///< random seed for sampled routings (default 1)
 };
 
+/// Which communication overlaps compute (`simulation.overlap`), as the frameworks' switches say.
+struct OverlapSpec {
+  /// Data-parallel gradient reductions run on their own stream while backward goes on (PyTorch DDP and
+  /// Megatron-LM `--overlap-grad-reduce`; DeepSpeed `overlap_comm`). false: each reduction blocks compute.
+  bool grad_reduce = true;
+  /// Tensor-parallel collectives pipelined with the GEMM that produces them (Megatron-LM / Transformer
+  /// Engine `--tp-comm-overlap`, chunked userbuffers): the collective may start with that GEMM instead of
+  /// after it. false (the default, and what NCCL does without it): compute waits for the collective.
+  bool tp_comm = false;
+};
+
 struct SimulationSpec {
   Backend backend = Backend::kAnalytic;  ///< default analytic
   RoutingSpec routing;                   ///< default: uniform routing
@@ -35,6 +46,7 @@ struct SimulationSpec {
   /// TPUs does (Lepikhin et al. 2020 §2.2; Fedus et al. 2021 §2.2). Default `dropless`: only accepted token
   /// copies are sent and computed (Tutel / MegaBlocks style).
   bool padded_dispatch = false;
+  OverlapSpec overlap;  ///< default: gradient reductions overlap backward, TP collectives do not overlap
 };
 
 }  // namespace moesim::workloads

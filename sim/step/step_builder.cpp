@@ -107,20 +107,32 @@ class Builder {
     return op;
   }
 
+  // The stream a collective is issued on: its communicator's, or the compute stream when the scenario
+  // turns off the overlap of gradient reductions with backward (then each one blocks compute).
+  Stream stream_for(OpCategory c) const {
+    const bool grad = c == OpCategory::kDpAllReduce || c == OpCategory::kExpertAllReduce;
+    return grad && !run_.simulation.overlap.grad_reduce ? Stream::kCompute : communicator_stream(c);
+  }
+
   // Adds a collective among the simulated devices `devs` of one stage; each participant's comm op depends on
-  // `after[i]`; returns the participant op ids.
+  // `after[i]` (with `with_producer`, on what `after[i]` depends on: the collective is pipelined with the
+  // op that produces its data, and whoever waits for the collective also waits for that op through the
+  // compute stream); returns the participant op ids.
   std::vector<std::int32_t> collective(const std::vector<int>& devs, const std::vector<std::int32_t>& after,
-                                       OpCategory c, std::int32_t demand_id, bool backward, int layer,
-                                       int mb) {
+                                       OpCategory c, std::int32_t demand_id, bool backward, int layer, int mb,
+                                       bool with_producer = false) {
     std::vector<std::int32_t> ids;
     for (std::size_t i = 0; i < devs.size(); ++i) {
       Op op;
       op.device = devs[i];
-      op.stream = Stream::kComm;
+      op.stream = stream_for(c);
       op.backward = backward;
       op.layer = layer;
       op.micro_batch = static_cast<std::int16_t>(mb);
-      ids.push_back(after[i] >= 0 ? out_.graph.add(op, {after[i]}) : out_.graph.add(op));
+      std::vector<std::int32_t> deps;
+      if (after[i] >= 0) deps = {after[i]};
+      if (with_producer && after[i] >= 0) deps = out_.graph.deps()[static_cast<std::size_t>(after[i])];
+      ids.push_back(out_.graph.add(op, deps));
     }
     out_.graph.add_collective(c, demand_id, ids);
     return ids;
@@ -165,7 +177,8 @@ class Builder {
       if (tp_ <= 1) return;
       const double bytes = out_.tokens_per_microbatch * m_.d_model * dtype_;
       const auto d = demand(NetworkDemand::Kind::kTpAllReduce, -1, 0, bytes);
-      auto ids = collective(devs, prev, OpCategory::kTpAllReduce, d, backward, global_layer, mb);
+      auto ids = collective(devs, prev, OpCategory::kTpAllReduce, d, backward, global_layer, mb,
+                            run_.simulation.overlap.tp_comm);
       prev = ids;
     };
     auto attention_block = [&](LayerKind kind) {
@@ -260,7 +273,8 @@ class Builder {
     if (tp_ > 1) {
       const auto d =
           demand(NetworkDemand::Kind::kTpAllReduce, -1, 0, out_.tokens_per_microbatch * m_.d_model * dtype_);
-      prev = collective(devs, prev, OpCategory::kTpAllReduce, d, backward, layer, mb);
+      prev = collective(devs, prev, OpCategory::kTpAllReduce, d, backward, layer, mb,
+                        run_.simulation.overlap.tp_comm);
     }
   }
 

@@ -38,6 +38,44 @@ std::string_view category_name(OpCategory category) {
   return "?";
 }
 
+std::string_view stream_name(Stream stream) {
+  switch (stream) {
+    case Stream::kCompute:
+      return "compute";
+    case Stream::kTp:
+      return "tp comm";
+    case Stream::kEp:
+      return "ep comm";
+    case Stream::kDp:
+      return "dp comm";
+    case Stream::kExpertDp:
+      return "expert-dp comm";
+    case Stream::kAsync:
+      return "pipeline p2p";
+    case Stream::kCount:
+      break;
+  }
+  return "?";
+}
+
+Stream communicator_stream(OpCategory category) {
+  switch (category) {
+    case OpCategory::kA2aDispatch:
+    case OpCategory::kA2aCombine:
+      return Stream::kEp;
+    case OpCategory::kTpAllReduce:
+      return Stream::kTp;
+    case OpCategory::kDpAllReduce:
+      return Stream::kDp;
+    case OpCategory::kExpertAllReduce:
+      return Stream::kExpertDp;
+    case OpCategory::kPipelineP2p:
+      return Stream::kAsync;
+    default:
+      return Stream::kCompute;
+  }
+}
+
 bool is_communication(OpCategory c) {
   return c == OpCategory::kA2aDispatch || c == OpCategory::kA2aCombine || c == OpCategory::kTpAllReduce ||
          c == OpCategory::kDpAllReduce || c == OpCategory::kExpertAllReduce || c == OpCategory::kPipelineP2p;

@@ -1,6 +1,7 @@
 // moesim — the operation graph of one training step: compute kernels and collectives on per-device streams.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -29,11 +30,26 @@ std::string_view category_name(OpCategory category);
 bool is_communication(OpCategory category);
 bool is_all_to_all(OpCategory category);
 
-/// Each simulated device issues work on two in-order streams, as a GPU does with one compute and one
-/// communication CUDA stream (Megatron/DeepSpeed overlap gradient all-reduce with backward compute this way).
-/// kAsync ops (pipeline sends/receives, posted non-blocking as NCCL/MPI isend/irecv) follow no stream order:
-/// only their explicit dependencies and their collective's partner.
-enum class Stream : std::uint8_t { kCompute = 0, kComm = 1, kAsync = 2 };
+/// The in-order streams of a simulated device: one for compute and one per communicator, all concurrent,
+/// as frameworks run them (Megatron-LM and DeepSpeed issue each process group's NCCL calls on its own CUDA
+/// stream so that, e.g., the data-parallel gradient all-reduce overlaps backward compute and the expert
+/// all-to-alls). A collective starts when every member has reached it on its communicator's stream.
+/// kAsync ops (pipeline sends/receives, posted non-blocking as NCCL/MPI isend/irecv) follow no stream
+/// order: only their explicit dependencies and their collective's partner.
+enum class Stream : std::uint8_t {
+  kCompute = 0,
+  kTp,        ///< tensor-parallel group
+  kEp,        ///< expert-parallel group (dispatch/combine all-to-alls)
+  kDp,        ///< data-parallel group (dense gradients)
+  kExpertDp,  ///< replicas of the same experts (expert gradients)
+  kAsync,     ///< pipeline p2p, no stream order
+  kCount
+};
+inline constexpr std::size_t kStreamCount = static_cast<std::size_t>(Stream::kCount);
+
+std::string_view stream_name(Stream stream);
+/// The stream of the communicator that runs collectives of `category` (kCompute for compute categories).
+Stream communicator_stream(OpCategory category);
 
 /// One operation on one simulated device. Compute ops carry their duration; collective ops point at the
 /// Collective they take part in and get its duration once the network backend has priced it.
@@ -50,13 +66,24 @@ struct Op {
   double flops = 0;              ///< FLOPs this op executes on its device (compute ops)
 };
 
-/// A collective operation: every participant op must be ready before it starts; it then takes
-/// `duration_s` (priced by the network backend) and all participants finish together.
+/// A shared resource (a class of links) that a collective keeps busy for `busy_s` seconds when it runs
+/// alone. Resource ids are dense numbers chosen by whoever fills them in (see collective_costs.h).
+struct ResourceUse {
+  std::int32_t resource = 0;
+  double busy_s = 0;
+};
+
+/// A collective operation: every participant op must be ready before it starts; alone on the network it
+/// takes `duration_s` (priced by the network backend), of which `latency_s` is fixed cost and the rest moves
+/// bytes over the resources in `uses`; collectives that run at the same time share those resources (see
+/// step_scheduler.h). All participants finish together.
 struct Collective {
   OpCategory category = OpCategory::kA2aDispatch;
   std::int32_t demand = -1;       ///< index of the network demand that prices it (StepPlan)
   std::vector<std::int32_t> ops;  ///< participant op ids, one per simulated device
   double duration_s = 0;
+  double latency_s = 0;
+  std::vector<ResourceUse> uses;  ///< empty: never slowed by other collectives
 };
 
 /// The step's DAG: ops, explicit dependencies (CSR), and collectives. Program order on each device stream is

@@ -1,37 +1,35 @@
-// moesim — simulate one training step of a scenario and report it as JSON (the `simulate` contract).
+// moesim — simulate one training step of a typed scenario.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-#include <vector>
+
+#include "sim/step/step_result.h"
+#include "topologies/cluster_spec.h"
+#include "workloads/run_spec.h"
 
 namespace moesim::sim {
+
+/// A scenario as the simulation takes it: everything the YAML said, typed and checked.
+struct Scenario {
+  workloads::RunSpec run;
+  topologies::ClusterSpec cluster;
+  int parallelism_line = 0;  ///< line of `parallelism:` in the scenario file, for errors about the layout
+};
 
 /// Options of one simulation that are not part of the scenario.
 struct SimulateOptions {
   std::optional<std::string> backend;  ///< overrides `simulation.backend` (analytic | ptask | flow)
-  std::string trace_path;              ///< write a Chrome/Perfetto trace of the step here ("" = none)
   bool progress = false;               ///< progress messages on stderr
+  /// Keep the timeline of the scenario's `simulation.trace_devices` (the first 8 simulated devices when it
+  /// names none) in StepResult::timeline.
+  bool keep_timeline = false;
 };
 
-/// Simulates one training step of the scenario in `root` (read from `file`, for messages) and returns the
-/// result with the keys documented in the README ("simulate JSON"): step_time_s, tokens_per_s, mfu,
-/// breakdown_s{...}, a2a_bytes_per_step, a2a_bytes_per_tier{...}, busiest_link{...}, energy_j_per_step,
-/// energy_mwh_run, tco2e_run, cost_usd_run, time_to_train_s, accelerator_hours_run, the accounting keys
-/// (params_total, params_activated, flops_per_token_fwd, flops_per_token_train, a2a_bytes_per_token, ...),
-/// and provenance (moesim_version, backend, compute_source, scenario, model, cluster, accelerator, devices).
-/// Bad input throws ConfigError (exit code 2 in the CLI).
-nlohmann::json simulate_scenario(const YAML::Node& root, const std::string& file,
-                                 const SimulateOptions& options);
-
-/// Loads `path`, applies `overrides`, simulates (see simulate_scenario).
-nlohmann::json simulate_scenario_file(const std::string& path, const std::vector<std::string>& overrides,
-                                      const SimulateOptions& options);
-
-/// Prints the human-readable summary of a simulate_scenario() result.
-void print_simulation(std::ostream& out, const nlohmann::json& result);
+/// Simulates one training step: the model's accounting, routing draws, the op graph on representative
+/// devices, every collective priced on the full cluster, the discrete-event run with streams and link
+/// sharing, energy, and the totals of the run. Bad input (a layout that does not fit in memory, an unknown
+/// backend) throws ConfigError naming the key.
+StepResult simulate_step(const Scenario& scenario, const SimulateOptions& options);
 
 }  // namespace moesim::sim

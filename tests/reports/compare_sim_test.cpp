@@ -50,7 +50,7 @@ TEST(RunComparison, DenseLayoutIsTheShallowestPipelineThatFits) {
                                       [&](const DenseLayout& l) { return l.pipeline == pipeline / 2; });
   ASSERT_NE(shallower, candidates.end());
   try {
-    sim::simulate_scenario(dense_scenario(root, "gpt3-175b", *shallower), kGlam, {});
+    reports::simulate_scenario(dense_scenario(root, "gpt3-175b", *shallower), kGlam, {});
     FAIL() << "pipeline " << pipeline / 2 << " should not fit in HBM";
   } catch (const ConfigError& e) {
     EXPECT_TRUE(is_memory_fit_error(e)) << e.what();  // the error compare recognises as "does not fit"

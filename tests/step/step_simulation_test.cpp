@@ -1,5 +1,5 @@
 // The step simulation of whole scenarios: invariants and textbook cases (issue 6 "Must show").
-#include "sim/step/step_simulation.h"
+#include "reports/scenario_run.h"
 #include "workloads/scenario_overrides.h"
 
 #include <gtest/gtest.h>
@@ -57,8 +57,8 @@ nlohmann::json simulate(const std::string& yaml, const std::vector<std::string>&
                         const std::string& backend = "") {
   SimulateOptions o;
   if (!backend.empty()) o.backend = backend;
-  return simulate_scenario(workloads::apply_overrides(YAML::Load(yaml), overrides, "test.yaml"), "test.yaml",
-                           o);
+  return reports::simulate_scenario(workloads::apply_overrides(YAML::Load(yaml), overrides, "test.yaml"),
+                                    "test.yaml", o);
 }
 
 double breakdown(const nlohmann::json& r, const char* key) {
@@ -144,6 +144,28 @@ TEST(StepSimulation, PipelineBubbleFollowsTheOneFOneBFormula) {
     const double expected = 3.0 / (m + 3.0);
     EXPECT_NEAR(idle_share, expected, 0.25 * expected) << "micro-batches " << m;
   }
+}
+
+TEST(StepSimulation, GradientReductionsOverlapBackwardUnlessTurnedOff) {
+  // With DDP-style overlap the gradient all-reduces run on the data-parallel stream under backward; turned
+  // off, each one blocks the compute stream and its whole time is exposed.
+  const auto on = simulate(kSmallMoe);
+  const auto off = simulate(kSmallMoe, {"simulation.overlap.grad_reduce=false"});
+  EXPECT_GT(breakdown(off, "exposed_allreduce_s"), 2 * breakdown(on, "exposed_allreduce_s"));
+  EXPECT_GT(off["step_time_s"].get<double>(), on["step_time_s"].get<double>());
+  EXPECT_THROW(simulate(kSmallMoe, {"simulation.overlap.grad_reduce=maybe"}), ConfigError);
+  EXPECT_THROW(simulate(kSmallMoe, {"simulation.overlap.everything=true"}), ConfigError);
+}
+
+TEST(StepSimulation, TensorParallelCommOverlapHidesPartOfTheTpCollectives) {
+  const std::vector<std::string> tp8{"parallelism.data=2", "parallelism.expert=2", "parallelism.tensor=8"};
+  auto with_overlap = tp8;
+  with_overlap.push_back("simulation.overlap.tp_comm=true");
+  const auto plain = simulate(kSmallMoe, tp8);
+  const auto overlapped = simulate(kSmallMoe, with_overlap);
+  EXPECT_GT(breakdown(plain, "exposed_allreduce_s"), 0.0);
+  EXPECT_LT(breakdown(overlapped, "exposed_allreduce_s"), 0.8 * breakdown(plain, "exposed_allreduce_s"));
+  EXPECT_LT(overlapped["step_time_s"].get<double>(), plain["step_time_s"].get<double>());
 }
 
 TEST(StepSimulation, TooLittleMemoryIsAClearError) {

@@ -1,5 +1,5 @@
 // Row evaluation, table checks, suite and reports of the validation suite, on constructed simulation JSON.
-#include "sim/validation/published_figure.h"
+#include "reports/validation/published_figure.h"
 
 #include <gtest/gtest.h>
 
@@ -7,8 +7,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "sim/validation/validation_report.h"
-#include "sim/validation/validation_suite.h"
+#include "reports/validation/validation_report.h"
+#include "reports/validation/validation_suite.h"
 #include "workloads/config_error.h"
 
 namespace moesim::validation {

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <map>
 
-#include "sim/validation/published_figure.h"
-#include "sim/validation/validation_suite.h"
+#include "reports/validation/published_figure.h"
+#include "reports/validation/validation_suite.h"
 
 namespace moesim::validation {
 namespace {

@@ -1,4 +1,4 @@
-#include "sim/validation/published_figure.h"
+#include "reports/validation/published_figure.h"
 
 #include <cmath>
 #include <set>

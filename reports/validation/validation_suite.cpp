@@ -1,9 +1,9 @@
-#include "sim/validation/validation_suite.h"
+#include "reports/validation/validation_suite.h"
 
 #include <filesystem>
 #include <map>
 
-#include "sim/step/step_simulation.h"
+#include "reports/scenario_run.h"
 
 namespace moesim::validation {
 
@@ -44,7 +44,7 @@ std::vector<FigureResult> run_suite(const std::vector<PublishedFigure>& rows, co
 
 ScenarioSimulator default_simulator() {
   return [](const std::string& path, const std::vector<std::string>& overrides) {
-    return sim::simulate_scenario_file(path, overrides, sim::SimulateOptions{});
+    return reports::simulate_scenario_file(path, overrides, sim::SimulateOptions{});
   };
 }
 

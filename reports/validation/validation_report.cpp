@@ -1,4 +1,4 @@
-#include "sim/validation/validation_report.h"
+#include "reports/validation/validation_report.h"
 
 #include <cmath>
 #include <cstdio>

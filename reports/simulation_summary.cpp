@@ -2,9 +2,9 @@
 #include <iomanip>
 #include <ostream>
 
-#include "sim/step/step_simulation.h"
+#include "reports/scenario_run.h"
 
-namespace moesim::sim {
+namespace moesim::reports {
 namespace {
 
 std::string num(const nlohmann::json& v, double scale, int precision, const char* unit) {
@@ -57,4 +57,4 @@ void print_simulation(std::ostream& out, const nlohmann::json& r) {
   row("simulator wall time", num(r["simulator_wall_s"], 1, 2, "s"));
 }
 
-}  // namespace moesim::sim
+}  // namespace moesim::reports

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/validation/published_figure.h"
+#include "reports/validation/published_figure.h"
 
 namespace moesim::validation {
 

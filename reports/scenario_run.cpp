@@ -1,0 +1,50 @@
+#include "reports/scenario_run.h"
+
+#include <fstream>
+
+#include "reports/step_json.h"
+#include "reports/trace_writer.h"
+#include "topologies/cluster_spec.h"
+#include "workloads/config_error.h"
+#include "workloads/scenario_overrides.h"
+#include "workloads/yaml_reader.h"
+
+namespace moesim::reports {
+
+sim::Scenario read_scenario(const YAML::Node& root_node, const std::string& file) {
+  const YamlMap root(root_node, file, "");
+  sim::Scenario s;
+  s.run = workloads::parse_run_spec(root);
+  s.cluster = topologies::parse_cluster(root.map("cluster"));
+  workloads::check_parallelism(s.run, s.cluster.device_count(), root);
+  const auto& run = s.run;
+  if (run.simulation.padded_dispatch && (!run.model.is_moe() || run.model.capacity_factor <= 0)) {
+    throw ConfigError(file, root.map("simulation").line_of("dispatch"), "simulation.dispatch",
+                      "padded dispatch needs an MoE model with model.capacity_factor > 0");
+  }
+  s.parallelism_line = root.line_of("parallelism");
+  return s;
+}
+
+nlohmann::json simulate_scenario(const YAML::Node& root, const std::string& file,
+                                 const sim::SimulateOptions& options, const std::string& trace_path) {
+  auto opts = options;
+  opts.keep_timeline = opts.keep_timeline || !trace_path.empty();
+  const auto result = sim::simulate_step(read_scenario(root, file), opts);
+  if (!trace_path.empty()) {
+    std::ofstream out(trace_path);
+    if (!out) throw ConfigError(trace_path, 0, "--trace", "cannot write the trace file");
+    write_chrome_trace(out, result.timeline);
+  }
+  return to_json(result);
+}
+
+nlohmann::json simulate_scenario_file(const std::string& path, const std::vector<std::string>& overrides,
+                                      const sim::SimulateOptions& options, const std::string& trace_path) {
+  // Cloning for overrides loses YAML line marks, so only clone when there is something to override.
+  const YAML::Node root = load_yaml_file(path);
+  return simulate_scenario(overrides.empty() ? root : workloads::apply_overrides(root, overrides, path), path,
+                           options, trace_path);
+}
+
+}  // namespace moesim::reports

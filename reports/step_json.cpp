@@ -1,0 +1,100 @@
+#include "reports/step_json.h"
+
+namespace moesim::reports {
+namespace {
+
+using sim::Activity;
+
+nlohmann::json activity_json(const sim::ActivitySeconds& a) {
+  auto at = [&](Activity x) { return a[static_cast<std::size_t>(x)]; };
+  return {{"compute_s", at(Activity::kComputeBound)},     {"memory_bound_s", at(Activity::kMemoryBound)},
+          {"exposed_a2a_s", at(Activity::kAllToAll)},     {"exposed_allreduce_s", at(Activity::kAllReduce)},
+          {"pipeline_p2p_s", at(Activity::kPipelineP2p)}, {"idle_s", at(Activity::kIdle)}};
+}
+
+template <typename T>
+nlohmann::json or_null(const std::optional<T>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+void put_provenance(const sim::Provenance& p, nlohmann::json& j) {
+  j["moesim_version"] = p.moesim_version;
+  j["scenario"] = p.scenario;
+  j["scenario_file"] = p.scenario_file;
+  j["model"] = p.model;
+  j["cluster"] = p.cluster;
+  j["accelerator"] = p.accelerator;
+  j["devices"] = p.devices;
+  j["backend"] = p.backend;
+  j["compute_source"] = p.compute_source;
+}
+
+void put_run(const std::optional<sim::RunTotals>& run, nlohmann::json& j) {
+  if (!run) {
+    for (const char* k : {"steps_run", "time_to_train_s", "accelerator_hours_run", "energy_mwh_run",
+                          "tco2e_run", "cost_usd_run"})
+      j[k] = nullptr;
+    return;
+  }
+  j["steps_run"] = run->steps;
+  j["time_to_train_s"] = run->time_to_train_s;
+  j["accelerator_hours_run"] = run->accelerator_hours;
+  j["energy_mwh_run"] = run->energy_mwh;
+  j["tco2e_run"] = or_null(run->tco2e);
+  j["cost_usd_run"] = or_null(run->cost_usd);
+}
+
+}  // namespace
+
+nlohmann::json to_json(const sim::StepResult& r) {
+  nlohmann::json j = workloads::to_json(r.accounting);
+  j.erase("layers");
+  put_provenance(r.provenance, j);
+  const auto& p = r.parallelism;
+  j["parallelism"] = {{"data", p.data},
+                      {"expert", p.expert},
+                      {"tensor", p.tensor},
+                      {"pipeline", p.pipeline},
+                      {"micro_batches", p.micro_batches}};
+  j["tokens_per_step"] = r.tokens_per_step;
+  j["step_time_s"] = r.step_time_s;
+  j["tokens_per_s"] = r.tokens_per_step / r.step_time_s;
+  j["steps_per_s"] = 1.0 / r.step_time_s;
+  j["model_flops_per_step"] = r.model_flops_per_step;
+  j["executed_flops_per_step"] = r.executed_flops_per_step;
+  j["mfu"] = r.mfu;
+  j["breakdown_s"] = activity_json(r.breakdown_s);
+  j["a2a_bytes_per_step"] = r.a2a_bytes_per_step;
+  nlohmann::json per_tier = nlohmann::json::object();
+  for (const auto& t : r.a2a_bytes_per_tier) per_tier[t.tier] = t.bytes;
+  j["a2a_bytes_per_tier"] = per_tier;  // link-crossing bytes: a transfer over 3 links counts 3 times
+  if (r.busiest_link) {
+    j["busiest_link"] = {{"name", r.busiest_link->name},
+                         {"tier", r.busiest_link->tier},
+                         {"utilisation", r.busiest_link->utilisation}};
+  } else {
+    j["busiest_link"] = nullptr;
+  }
+  j["routing"] = {{"distribution", r.routing.distribution},
+                  {"dropped_fraction", r.routing.dropped_fraction},
+                  {"imbalance", r.routing.imbalance},
+                  {"draws", r.routing.draws}};
+  j["param_state_bytes_per_device"] = r.param_state_bytes_per_device;
+  j["energy_j_per_step"] = r.energy.facility_j;
+  j["energy_breakdown_j_per_step"] = {{"accelerators_j", r.energy.accelerators_j},
+                                      {"hosts_j", r.energy.hosts_j},
+                                      {"network_j", r.energy.network_j},
+                                      {"it_j", r.energy.it_j},
+                                      {"facility_j", r.energy.facility_j}};
+  j["mean_power_per_device_w"] = r.energy.mean_power_per_device_w;
+  j["power_model"] = r.power_model;
+  j["pue"] = r.pue;
+  put_run(r.run, j);
+  j["simulated_devices"] = r.simulated_devices;
+  j["ops"] = r.ops;
+  j["simulation_events"] = r.events;
+  j["simulator_wall_s"] = r.simulator_wall_s;
+  return j;
+}
+
+}  // namespace moesim::reports

@@ -1,0 +1,100 @@
+// moesim — what the simulation of one training step tells: times, traffic, routing, memory, energy.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/step/energy_model.h"
+#include "sim/step/step_breakdown.h"
+#include "sim/step/step_graph.h"
+#include "workloads/accounting.h"
+#include "workloads/parallelism_spec.h"
+
+namespace moesim::sim {
+
+/// Where the result came from: versions, inputs and the models used.
+struct Provenance {
+  std::string moesim_version;
+  std::string scenario;       ///< the scenario's name
+  std::string scenario_file;  ///< the file it was read from
+  std::string model;
+  std::string cluster;
+  std::string accelerator;
+  int devices = 0;
+  std::string backend;         ///< network backend that priced the collectives
+  std::string compute_source;  ///< where compute times come from (measured profile or model)
+};
+
+/// The link that the step's all-to-alls keep busiest.
+struct BusiestLink {
+  std::string name;  ///< "from->to" vertex names
+  std::string tier;
+  double utilisation = 0;  ///< of the all-to-all that loads it most, in [0, 1]
+};
+
+/// Bytes that crossed the links of one tier (a transfer over 3 links counts 3 times).
+struct TierBytes {
+  std::string tier;
+  double bytes = 0;
+};
+
+/// How the routing draws spread tokens over experts.
+struct RoutingSummary {
+  std::string distribution;
+  double dropped_fraction = 0;  ///< of all token copies, mean over the draws
+  double imbalance = 1;         ///< largest accepted expert load over the mean, worst draw
+  std::size_t draws = 0;
+};
+
+/// A whole training run at the simulated step time (when the scenario gives training.total_tokens).
+struct RunTotals {
+  double steps = 0;
+  double time_to_train_s = 0;
+  double accelerator_hours = 0;
+  double energy_mwh = 0;
+  std::optional<double> tco2e;     ///< with an energy section
+  std::optional<double> cost_usd;  ///< with a cost section
+};
+
+/// One op of a traced device's timeline, for Chrome / Perfetto traces.
+struct TimelineOp {
+  int device = 0;  ///< simulated device
+  Stream stream = Stream::kCompute;
+  OpCategory category = OpCategory::kAttention;
+  int layer = -1;
+  int micro_batch = 0;
+  bool backward = false;
+  double start_s = 0;
+  double end_s = 0;
+  double flops = 0;
+};
+
+/// The result of simulating one step of a scenario. Every quantity carries its unit in its name.
+struct StepResult {
+  Provenance provenance;
+  workloads::ModelAccounting accounting;
+  workloads::ParallelismSpec parallelism;
+  double tokens_per_step = 0;
+  double step_time_s = 0;
+  double model_flops_per_step = 0;     ///< training FLOPs of the model (accounting) per step
+  double executed_flops_per_step = 0;  ///< FLOPs the simulated kernels executed (drops, padding)
+  double mfu = 0;                      ///< model FLOPs / (step time × devices × peak)
+  ActivitySeconds breakdown_s{};       ///< mean per device; sums to the step time
+  double a2a_bytes_per_step = 0;       ///< device-to-device bytes of every all-to-all
+  std::vector<TierBytes> a2a_bytes_per_tier;
+  std::optional<BusiestLink> busiest_link;
+  RoutingSummary routing;
+  double param_state_bytes_per_device = 0;  ///< weights + gradients + optimizer state
+  StepEnergy energy;
+  std::string power_model;  ///< "measured system power per accelerator" or "activity states"
+  double pue = 1;
+  std::optional<RunTotals> run;
+  int simulated_devices = 0;
+  std::size_t ops = 0;
+  std::size_t events = 0;  ///< events of the discrete-event run
+  double simulator_wall_s = 0;
+  std::vector<TimelineOp> timeline;  ///< the traced devices' ops (SimulateOptions::timeline_devices)
+};
+
+}  // namespace moesim::sim
