@@ -79,7 +79,14 @@ nlohmann::json to_json(const sim::StepResult& r) {
                   {"dropped_fraction", r.routing.dropped_fraction},
                   {"imbalance", r.routing.imbalance},
                   {"draws", r.routing.draws}};
-  j["param_state_bytes_per_device"] = r.param_state_bytes_per_device;
+  j["param_state_bytes_per_device"] = r.memory.param_state_bytes();
+  j["memory_bytes_per_device"] = {{"weights", r.memory.weights_bytes},
+                                  {"gradients", r.memory.gradients_bytes},
+                                  {"optimizer_state", r.memory.optimizer_state_bytes},
+                                  {"activations", r.memory.activations_bytes},
+                                  {"buffers", r.memory.buffers_bytes},
+                                  {"total", r.memory.total_bytes()}};
+  j["hbm_bytes"] = r.hbm_bytes;
   j["energy_j_per_step"] = r.energy.facility_j;
   j["energy_breakdown_j_per_step"] = {{"accelerators_j", r.energy.accelerators_j},
                                       {"hosts_j", r.energy.hosts_j},

@@ -27,9 +27,17 @@ struct ParallelismSpec {
   std::int64_t micro_batches =
       1;  ///< micro-batches per step per pipeline (default 1; required if pipeline > 1)
   ExpertPlacement expert_placement = ExpertPlacement::kContiguous;  ///< default contiguous
-  /// Weights, gradients and optimizer state sharded over the data-parallel replicas (ZeRO-3, Rajbhandari et
-  /// al. 2020; FSDP; GSPMD's 2D weight sharding as GLaM used). Default false (replicated, Megatron style).
-  bool shard_weights = false;
+  /// ZeRO stage (Rajbhandari et al., "ZeRO", SC 2020): what is sharded over the data-parallel replicas of
+  /// each parameter. 0 = nothing (replicated, DDP / Megatron default); 1 = optimizer state (Megatron's
+  /// distributed optimizer); 2 = + gradients (reduce-scatter instead of all-reduce); 3 = + weights, gathered
+  /// layer by layer for forward and backward (FSDP full sharding; GSPMD's weight sharding as GLaM used).
+  int zero = 0;
+  /// Megatron sequence parallelism (Korthikanti et al. 2022 §4.2.2) with tensor parallelism: the norms and
+  /// dropouts work on 1/tensor of the sequence, so every activation is split over the tensor ranks, and each
+  /// tensor-parallel all-reduce becomes a reduce-scatter + all-gather pair moving the same bytes. GSPMD's
+  /// sharding of activations along the model dimension (as GLaM ran) has the same memory effect.
+  bool sequence_parallel = false;
+  bool shard_weights() const { return zero >= 3; }
 
   std::int64_t devices() const { return data * tensor * pipeline; }
 };

@@ -18,8 +18,16 @@ ParallelismSpec parse_parallelism_section(const YamlMap& s) {
   if (auto v = s.optional_choice("expert_placement", {"contiguous", "round-robin"})) {
     p.expert_placement = *v == "contiguous" ? ExpertPlacement::kContiguous : ExpertPlacement::kRoundRobin;
   }
-  p.shard_weights = s.optional_boolean("shard_weights").value_or(false);
-  s.finish({"data", "expert", "tensor", "pipeline", "micro_batches", "expert_placement", "shard_weights"});
+  // shard_weights: true is the older spelling of zero: 3.
+  const auto shard = s.optional_boolean("shard_weights");
+  const auto zero = s.optional_integer("zero", Bound::kNonNegative);
+  if (zero && *zero > 3) s.fail("zero", "expected a ZeRO stage 0, 1, 2 or 3, got " + std::to_string(*zero));
+  if (zero && shard && (*zero == 3) != *shard)
+    s.fail("shard_weights", "contradicts parallelism.zero (shard_weights: true means zero: 3); give one");
+  p.zero = static_cast<int>(zero.value_or(shard.value_or(false) ? 3 : 0));
+  p.sequence_parallel = s.optional_boolean("sequence_parallel").value_or(false);
+  s.finish({"data", "expert", "tensor", "pipeline", "micro_batches", "expert_placement", "shard_weights",
+            "zero", "sequence_parallel"});
   return p;
 }
 
@@ -57,7 +65,10 @@ TrainingSpec parse_training_section(const YamlMap& s) {
                 : precision == "bf16" ? Precision::kBf16
                 : precision == "fp16" ? Precision::kFp16
                                       : Precision::kFp8;
-  t.recompute = s.optional_boolean("recompute").value_or(false);
+  // true / false are the older spelling of full / none.
+  const auto recompute = s.optional_choice("recompute", {"none", "selective", "full", "true", "false"});
+  if (recompute == "selective") t.recompute = Recompute::kSelective;
+  if (recompute == "full" || recompute == "true") t.recompute = Recompute::kFull;
   if (auto v = s.optional_choice("optimizer", {"adam", "adafactor"})) {
     t.optimizer = *v == "adam" ? Optimizer::kAdam : Optimizer::kAdafactor;
   }

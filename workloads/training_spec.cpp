@@ -34,4 +34,16 @@ std::string_view to_string(Optimizer optimizer) {
   return optimizer == Optimizer::kAdam ? "adam" : "adafactor";
 }
 
+std::string_view to_string(Recompute recompute) {
+  switch (recompute) {
+    case Recompute::kNone:
+      return "none";
+    case Recompute::kSelective:
+      return "selective";
+    case Recompute::kFull:
+      return "full";
+  }
+  return "?";
+}
+
 }  // namespace moesim::workloads

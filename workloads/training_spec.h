@@ -9,6 +9,13 @@ namespace moesim::workloads {
 
 /// Numeric format of activations and of the all-to-all payloads.
 enum class Precision { kFp32, kBf16, kFp16, kFp8 };
+/// Activation recomputation (Korthikanti et al., "Reducing Activation Recomputation in Large Transformer
+/// Models", MLSys 2023): none; selective = the attention core (scores, softmax, dropout) is recomputed in
+/// backward instead of stored; full = only each layer's input is stored and the whole forward of the layer,
+/// router, gating, permutation and all-to-alls included, runs again in backward (Megatron-LM
+/// `--recompute-granularity full`).
+enum class Recompute { kNone, kSelective, kFull };
+
 /// Optimizer, for the optimizer-state memory (Adam: 2 fp32 moments; Adafactor: factored second moment).
 enum class Optimizer { kAdam, kAdafactor };
 
@@ -16,6 +23,7 @@ enum class Optimizer { kAdam, kAdafactor };
 double bytes_per_element(Precision precision);
 std::string_view to_string(Precision precision);
 std::string_view to_string(Optimizer optimizer);
+std::string_view to_string(Recompute recompute);
 
 /// Batch, sequence and length of a training run. The YAML gives the global batch either in tokens or in
 /// sequences (exactly one); both fields are filled after parsing (tokens = sequences × sequence_length).
@@ -26,7 +34,7 @@ struct TrainingSpec {
   std::int64_t sequence_length = 0;         ///< tokens per sequence
   std::optional<double> total_tokens;       ///< tokens of the whole run (e.g. 600e9); absent = one step only
   Precision precision = Precision::kBf16;   ///< required in YAML
-  bool recompute = false;                   ///< full activation recomputation (default false)
+  Recompute recompute = Recompute::kNone;   ///< default none
   Optimizer optimizer = Optimizer::kAdam;   ///< default adam (the Megatron-LM / DeepSpeed default)
 
   /// The YAML key that holds the batch ("global_batch_tokens" or "global_batch_sequences").

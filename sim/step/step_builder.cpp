@@ -1,5 +1,7 @@
 #include "sim/step/step_builder.h"
 
+#include "sim/step/layer_plan.h"
+
 #include <algorithm>
 #include <map>
 #include <tuple>
@@ -17,33 +19,8 @@ const workloads::LayerCost* find_cost(const workloads::ModelAccounting& acc, Lay
   return nullptr;
 }
 
-/// One transformer layer in model order.
-struct LayerPlan {
-  Stack stack;
-  bool moe;
-};
-
-std::vector<LayerPlan> layer_plan(const workloads::ModelSpec& m) {
-  std::vector<LayerPlan> out;
-  auto add_stack = [&](Stack s, std::int64_t n) {
-    for (std::int64_t i = 0; i < n; ++i) {
-      const bool moe = m.is_moe() && m.moe_every > 0 && (i + 1) % m.moe_every == 0;
-      out.push_back({s, moe});
-    }
-  };
-  add_stack(Stack::kEncoder, m.encoder_layer_count());
-  add_stack(Stack::kDecoder, m.decoder_layer_count());
-  return out;
-}
-
-// Bytes of optimizer traffic and resident state per parameter.
-// Adam, mixed precision: 16 bytes resident (bf16 weight + grad, fp32 master + 2 moments; Rajbhandari et al.
-// 2020, ZeRO §3.1 "16Ψ"); the update reads and writes them all once: ~32 bytes of HBM traffic.
-// Adafactor as GLaM/T5 ran it (fp32 weights, factored second moment, no first moment with beta1 = 0):
-// ~8 bytes resident (weight + grad), ~16 bytes of traffic.
-double state_bytes_per_param(workloads::Optimizer o) {
-  return o == workloads::Optimizer::kAdam ? 16.0 : 8.0;
-}
+// HBM traffic of the optimizer update per parameter: Adam reads and writes weights, gradients, master
+// weights and both moments (~32 bytes with 16-bit training); Adafactor with beta1 = 0 about half of that.
 double update_bytes_per_param(workloads::Optimizer o) {
   return o == workloads::Optimizer::kAdam ? 32.0 : 16.0;
 }
@@ -76,7 +53,7 @@ class Builder {
   BuiltStep build() {
     for (int s = 0; s < stages_; ++s) build_stage(s);
     link_p2p();
-    param_state();
+    memory();
     return std::move(out_);
   }
 
@@ -161,13 +138,27 @@ class Builder {
   }
 
   // The ops of one layer's forward or backward for every simulated device of `stage`. `prev` holds each
-  // device's last compute op (updated).
+  // device's last compute op (updated). With full recomputation the backward first runs the layer's whole
+  // forward again, router, permutations, all-to-alls and tensor-parallel collectives included, as
+  // Megatron-LM's `--recompute-granularity full` does.
   void layer_ops(int stage, int global_layer, const LayerPlan& lp, int mb, bool backward, bool last_mb,
                  std::vector<std::int32_t>& prev) {
-    const double mult = backward ? (run_.training.recompute ? 3.0 : 2.0) : 1.0;
-    const double flops_mult = backward ? 2.0 : 1.0;  // model FLOPs: recomputation is not useful work
     std::vector<int> devs(static_cast<std::size_t>(sim_per_stage_));
     for (int i = 0; i < sim_per_stage_; ++i) devs[static_cast<std::size_t>(i)] = sim(stage, i);
+    if (backward && run_.training.recompute == workloads::Recompute::kFull)
+      layer_pass(global_layer, lp, mb, Pass::kRecompute, devs, prev, stage);
+    layer_pass(global_layer, lp, mb, backward ? Pass::kBackward : Pass::kForward, devs, prev, stage);
+    if (backward && last_mb) gradient_reduce(stage, global_layer, lp, devs, prev);
+  }
+
+  enum class Pass { kForward, kRecompute, kBackward };
+
+  void layer_pass(int global_layer, const LayerPlan& lp, int mb, Pass pass, const std::vector<int>& devs,
+                  std::vector<std::int32_t>& prev, int stage) {
+    const bool backward = pass == Pass::kBackward;
+    const double mult = backward ? 2.0 : 1.0;
+    // Model FLOPs: a recomputed forward is not useful work.
+    const double flops_mult = backward ? 2.0 : pass == Pass::kRecompute ? 0.0 : 1.0;
     auto chain = [&](int i, const Op& op) {
       auto& p = prev[static_cast<std::size_t>(i)];
       p = p >= 0 ? out_.graph.add(op, {p}) : out_.graph.add(op);
@@ -183,6 +174,8 @@ class Builder {
     };
     auto attention_block = [&](LayerKind kind) {
       auto [t, f] = dense(kind, lp.stack, mult);
+      if (backward && run_.training.recompute == workloads::Recompute::kSelective)
+        t += attention_core_s(kind, lp.stack);
       for (int i = 0; i < sim_per_stage_; ++i) {
         chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kAttention, t,
                             f / mult * flops_mult, backward, global_layer, mb));
@@ -211,8 +204,16 @@ class Builder {
       ffn_block();
       if (lp.stack == Stack::kDecoder && m_.encoder_decoder) attention_block(LayerKind::kCrossAttention);
       attention_block(LayerKind::kAttention);
-      if (last_mb) gradient_reduce(stage, global_layer, lp, devs, prev);
     }
+  }
+
+  // Selective recomputation re-runs the attention core (scores, softmax, dropout, values: the
+  // flops_fwd_attention part of the layer) in backward instead of storing it (Korthikanti et al. 2022 §5).
+  double attention_core_s(LayerKind kind, Stack stack) const {
+    const auto* c = find_cost(acc_, kind, stack);
+    if (!c) return 0.0;
+    const double flops = out_.tokens_per_microbatch * c->flops_fwd_attention_per_token / tp_;
+    return compute_.dense_time_s(flops, 0.0);
   }
 
   void moe_block(int stage, int layer, int mb, bool backward, double mult, double flops_mult,
@@ -399,20 +400,37 @@ class Builder {
     }
   }
 
-  // Parameters held per device. Experts are split over the expert group and, like the dense layers, over
-  // the tensor ranks (Megatron-Core's expert tensor parallelism = TP); with shard_weights every replica
-  // holds only its 1/replicas share (ZeRO-3 / FSDP / GSPMD).
-  double params_per_device() const {
-    const double experts = static_cast<double>(acc_.params_experts);
-    const double dense = static_cast<double>(acc_.params_total) - experts;
-    const bool shard = run_.parallelism.shard_weights;
-    const double dense_replicas = shard ? out_.layout.data : 1.0;
-    const double expert_replicas = shard ? static_cast<double>(out_.layout.data) / out_.layout.expert : 1.0;
-    return dense / (tp_ * stages_ * dense_replicas) +
-           experts / (static_cast<double>(out_.layout.expert) * tp_ * stages_ * expert_replicas);
+  // Parameters held per device before ZeRO sharding. Experts are split over the expert group and, like the
+  // dense layers, over the tensor ranks (Megatron-Core's expert tensor parallelism = TP).
+  double dense_params_per_device() const {
+    const double dense = static_cast<double>(acc_.params_total - acc_.params_experts);
+    return dense / (tp_ * stages_);
   }
-  void param_state() {
-    out_.param_state_bytes_per_device = params_per_device() * state_bytes_per_param(run_.training.optimizer);
+  double expert_params_per_device() const {
+    return static_cast<double>(acc_.params_experts) /
+           (static_cast<double>(out_.layout.expert) * tp_ * stages_);
+  }
+  // What the optimizer step reads and writes: the parameters this device updates (ZeRO >= 1 updates only
+  // its shard).
+  double params_per_device() const {
+    const bool sharded = run_.parallelism.zero >= 1;
+    const double dense_replicas = sharded ? out_.layout.data : 1.0;
+    const double expert_replicas = sharded ? static_cast<double>(out_.layout.data) / out_.layout.expert : 1.0;
+    return dense_params_per_device() / dense_replicas + expert_params_per_device() / expert_replicas;
+  }
+  void memory() {
+    MemoryLayout layout;
+    layout.dense_params_per_device = dense_params_per_device();
+    layout.expert_params_per_device = expert_params_per_device();
+    layout.tokens_per_microbatch = out_.tokens_per_microbatch;
+    for (int i = 0; i < sim_per_stage_ && m_.is_moe(); ++i) {
+      const int member =
+          m_.experts >= out_.layout.expert ? i : i * (out_.layout.expert / static_cast<int>(m_.experts));
+      for (const auto& load : out_.loads)
+        layout.expert_copies_per_microbatch =
+            std::max(layout.expert_copies_per_microbatch, received_copies(run_, load, member));
+    }
+    out_.memory = memory_per_device(run_, acc_, layout);
   }
 
   const workloads::RunSpec& run_;

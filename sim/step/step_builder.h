@@ -6,6 +6,7 @@
 
 #include "sim/step/compute_model.h"
 #include "sim/step/expert_load.h"
+#include "sim/step/memory_model.h"
 #include "sim/step/step_graph.h"
 #include "workloads/accounting.h"
 #include "workloads/run_spec.h"
@@ -43,7 +44,7 @@ struct BuiltStep {
   double real_devices_per_simulated = 1;
   double tokens_per_microbatch = 0;  ///< per data-parallel rank
   std::vector<ExpertLoad> loads;     ///< one per routing draw
-  double param_state_bytes_per_device = 0;
+  MemoryBreakdown memory;            ///< per device, on the most loaded stage
 };
 
 /// Builds the step. `loads` holds the expert loads of each routing draw (MoE layer l uses draw l mod size).

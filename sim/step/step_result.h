@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sim/step/energy_model.h"
+#include "sim/step/memory_model.h"
 #include "sim/step/step_breakdown.h"
 #include "sim/step/step_graph.h"
 #include "workloads/accounting.h"
@@ -85,7 +86,8 @@ struct StepResult {
   std::vector<TierBytes> a2a_bytes_per_tier;
   std::optional<BusiestLink> busiest_link;
   RoutingSummary routing;
-  double param_state_bytes_per_device = 0;  ///< weights + gradients + optimizer state
+  MemoryBreakdown memory;  ///< per device, most loaded pipeline stage
+  double hbm_bytes = 0;    ///< what one accelerator holds
   StepEnergy energy;
   std::string power_model;  ///< "measured system power per accelerator" or "activity states"
   double pue = 1;

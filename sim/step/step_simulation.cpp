@@ -112,11 +112,17 @@ std::vector<ExpertLoad> draw_loads(const workloads::RunSpec& run,
 }
 
 void check_memory(const BuiltStep& step, const topologies::AcceleratorSpec& acc, const Scenario& scenario) {
-  if (step.param_state_bytes_per_device <= acc.hbm_bytes) return;
+  const auto& m = step.memory;
+  if (m.total_bytes() <= acc.hbm_bytes) return;
   std::ostringstream msg;
-  msg << "weights, gradients and optimizer state need " << step.param_state_bytes_per_device / 1e9
-      << " GB per device but a " << acc.name << " holds " << acc.hbm_bytes / 1e9
-      << " GB: raise parallelism.expert, tensor or pipeline, or use more devices";
+  msg << "the step needs " << m.total_bytes() / 1e9 << " GB per device but a " << acc.name << " holds "
+      << acc.hbm_bytes / 1e9 << " GB (" << describe(m) << "): ";
+  if (m.activations_bytes >= m.param_state_bytes())
+    msg << "the activations dominate: use more micro-batches (parallelism.micro_batches), "
+           "training.recompute: "
+           "selective or full, more tensor or pipeline parallelism, or a smaller batch";
+  else
+    msg << "raise parallelism.zero (ZeRO stage), expert, tensor or pipeline, or use more devices";
   throw ConfigError(scenario.run.file, scenario.parallelism_line, "parallelism", msg.str());
 }
 
@@ -245,7 +251,8 @@ StepResult simulate_step(const Scenario& scenario, const SimulateOptions& option
   r.breakdown_s = breakdown.mean_s;
   count_all_to_alls(step.graph, prices, *topology, r);
   r.routing = summarise_routing(run, loads);
-  r.param_state_bytes_per_device = step.param_state_bytes_per_device;
+  r.memory = step.memory;
+  r.hbm_bytes = acc.hbm_bytes;
   const auto power = power_of(acc, run, cluster);
   r.energy = step_energy(power, breakdown.mean_s, cluster.device_count(), r.step_time_s);
   r.power_model =

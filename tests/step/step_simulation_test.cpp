@@ -168,6 +168,43 @@ TEST(StepSimulation, TensorParallelCommOverlapHidesPartOfTheTpCollectives) {
   EXPECT_LT(overlapped["step_time_s"].get<double>(), plain["step_time_s"].get<double>());
 }
 
+TEST(StepSimulation, FullRecomputationRerunsTheForwardAllToAlls) {
+  // Megatron's full recompute runs each layer's forward again in backward, all-to-alls included: three
+  // all-to-all passes per MoE layer instead of two (forward, backward) -> 1.5x the bytes.
+  const auto plain = simulate(kSmallMoe);
+  const auto full = simulate(kSmallMoe, {"training.recompute=full"});
+  const auto selective = simulate(kSmallMoe, {"training.recompute=selective"});
+  EXPECT_NEAR(full["a2a_bytes_per_step"].get<double>() / plain["a2a_bytes_per_step"].get<double>(), 1.5,
+              1e-9);
+  EXPECT_GT(full["step_time_s"].get<double>(), selective["step_time_s"].get<double>());
+  // Selective recompute adds the attention core's compute (the step itself may not grow: it moves where the
+  // collectives meet).
+  EXPECT_GT(breakdown(selective, "compute_s"), breakdown(plain, "compute_s"));
+  // Model FLOPs do not count recomputation.
+  EXPECT_DOUBLE_EQ(full["executed_flops_per_step"].get<double>(),
+                   plain["executed_flops_per_step"].get<double>());
+  const auto& m0 = plain["memory_bytes_per_device"];
+  const auto& m1 = full["memory_bytes_per_device"];
+  EXPECT_LT(m1["activations"].get<double>(), 0.5 * m0["activations"].get<double>());
+  EXPECT_DOUBLE_EQ(m0["total"].get<double>(), m0["weights"].get<double>() + m0["gradients"].get<double>() +
+                                                  m0["optimizer_state"].get<double>() +
+                                                  m0["activations"].get<double>() +
+                                                  m0["buffers"].get<double>());
+  EXPECT_EQ(plain["hbm_bytes"].get<double>(), 80e9);
+}
+
+TEST(StepSimulation, ActivationsThatDoNotFitAreRefusedWithTheBreakdown) {
+  try {
+    simulate(kSmallMoe, {"training.global_batch_sequences=16384", "training.sequence_length=2048"});
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("activations"), std::string::npos) << what;
+    EXPECT_NE(what.find("weights"), std::string::npos) << what;
+    EXPECT_NE(what.find("recompute"), std::string::npos) << "names what to change: " << what;
+  }
+}
+
 TEST(StepSimulation, TooLittleMemoryIsAClearError) {
   try {
     simulate(kSmallMoe, {"model.d_model=16384", "model.d_ff=65536", "model.expert_d_ff=65536",

@@ -40,7 +40,7 @@ TEST(ExampleScenarios, SwitchBaseOnH100) {
 TEST(ExampleScenarios, Gpt3OnH100) {
   const RunSpec r = load("gpt3-175b-h100.yaml", 1024);
   EXPECT_EQ(r.parallelism.devices(), 1024);
-  EXPECT_TRUE(r.training.recompute);
+  EXPECT_EQ(r.training.recompute, Recompute::kFull);
   EXPECT_FALSE(r.model.is_moe());
 }
 

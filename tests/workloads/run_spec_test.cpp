@@ -65,7 +65,7 @@ TEST(RunSpec, ParsesTheSectionsWithDefaults) {
   EXPECT_EQ(r.training.global_batch_sequences, 256);
   EXPECT_EQ(r.training.global_batch_tokens, 256 * 512);
   EXPECT_EQ(r.training.precision, Precision::kBf16);
-  EXPECT_FALSE(r.training.recompute);
+  EXPECT_EQ(r.training.recompute, Recompute::kNone);
   EXPECT_EQ(r.training.optimizer, Optimizer::kAdam);
   EXPECT_FALSE(r.training.total_tokens.has_value());
   EXPECT_EQ(r.simulation.backend, Backend::kAnalytic);
@@ -88,7 +88,7 @@ TEST(RunSpec, ParsesEveryOptionalSection) {
   const RunSpec r = parse(text, "some/dir/my-run.yaml");
   EXPECT_EQ(r.name, "my-run");  // default: the file name without directory and extension
   EXPECT_DOUBLE_EQ(*r.training.total_tokens, 600e9);
-  EXPECT_TRUE(r.training.recompute);
+  EXPECT_EQ(r.training.recompute, Recompute::kFull);
   EXPECT_EQ(r.training.optimizer, Optimizer::kAdafactor);
   EXPECT_EQ(r.simulation.backend, Backend::kPtask);
   EXPECT_EQ(r.simulation.steps, 3);

@@ -1,0 +1,154 @@
+#include "sim/step/memory_model.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "sim/step/layer_plan.h"
+
+namespace moesim::sim {
+namespace {
+
+using workloads::Recompute;
+
+/// NCCL's Simple-protocol buffer per connection (DEFAULT_BUFFSIZE = 4 MiB, NVIDIA/nccl src/init.cc), a send
+/// and a receive connection per channel of a ring, and 16 channels assumed per communicator (NCCL runs 16 to
+/// 32 on NVLink-connected Hopper nodes: reference collectives-and-compute.md §1.3).
+constexpr double kNcclBufferBytesPerCommunicator = 4.0 * 1024 * 1024 * 2 * 16;
+
+/// Korthikanti et al.'s per-layer coefficients assume 2-byte activations; fp32 activations double them,
+/// fp8 recipes keep 16-bit activations between GEMMs (Transformer Engine), so they are counted as 2 bytes.
+double activation_scale(workloads::Precision p) {
+  return std::max(2.0, workloads::bytes_per_element(p)) / 2.0;
+}
+
+/// The shape terms of one micro-batch on one device.
+struct Shape {
+  double s = 0, b = 0, h = 0, a = 0, t = 1;
+  double sbh() const { return s * b * h; }
+  double attention_core() const { return 5.0 * a * s * s * b; }  // scores, softmax, dropout: 5as²b
+};
+
+/// Bytes one layer stores for backward, for one micro-batch.
+double layer_activation_bytes(const workloads::RunSpec& run, const LayerPlan& lp, const Shape& x,
+                              const MemoryLayout& layout) {
+  const auto& m = run.model;
+  const bool cross = lp.stack == workloads::Stack::kDecoder && m.encoder_decoder;
+  // Only selective recomputation drops the attention core (a layer being fully recomputed stores it too).
+  const bool keep_core = run.training.recompute != Recompute::kSelective;
+  // Attention 11sbh + 5as²b, two norms 4sbh, FFN 3sbh + hidden; with tensor parallelism 10sbh of it is not
+  // split unless the sequence is (sequence parallelism).
+  const double replicated = run.parallelism.sequence_parallel ? 1.0 / x.t : 1.0;
+  // Not split: the two norms' inputs (4sbh), the attention's and the FFN's inputs and dropout masks (3sbh
+  // each); split: Q, K, V, the softmax output's projection and the attention dropout (8sbh), the core
+  // (5as²b) and the FFN hidden activations.
+  double bytes = 10 * x.sbh() * replicated + (8 * x.sbh() + (keep_core ? x.attention_core() : 0.0)) / x.t;
+  if (cross)  // one more norm (2sbh) and attention block (3sbh not split, 8sbh and its core split)
+    bytes += 5 * x.sbh() * replicated + (8 * x.sbh() + (keep_core ? x.attention_core() : 0.0)) / x.t;
+  if (!lp.moe) {
+    const double glu = m.ffn_gated ? 1.5 : 1.0;  // a gated FFN stores both input projections
+    return bytes + 4.0 * x.s * x.b * static_cast<double>(m.d_ff) * glu / x.t;
+  }
+  const double glu = m.expert_gated ? 1.5 : 1.0;
+  const double per_copy = 4.0 * static_cast<double>(m.expert_d_ff) * glu + 2.0 * x.h;
+  const double router_logits = 4.0 * x.s * x.b * static_cast<double>(m.experts) / x.t;  // fp32
+  return bytes + layout.expert_copies_per_microbatch * per_copy + router_logits;
+}
+
+double activations_bytes(const workloads::RunSpec& run, const MemoryLayout& layout) {
+  const auto& m = run.model;
+  const auto& p = run.parallelism;
+  Shape x;
+  x.s = static_cast<double>(run.training.sequence_length);
+  x.b = layout.tokens_per_microbatch / x.s;
+  x.h = static_cast<double>(m.d_model);
+  x.a = static_cast<double>(m.n_heads);
+  x.t = static_cast<double>(p.tensor);
+  const auto layers = layer_plan(m);
+  const auto stages = static_cast<int>(p.pipeline);
+  const auto per_stage = static_cast<int>(layers.size()) / stages;
+  double worst = 0;
+  for (int stage = 0; stage < stages; ++stage) {
+    double one_mb = 0, largest_layer = 0;
+    for (int l = stage * per_stage; l < (stage + 1) * per_stage; ++l) {
+      const double bytes = layer_activation_bytes(run, layers[static_cast<std::size_t>(l)], x, layout);
+      largest_layer = std::max(largest_layer, bytes);
+      const double input = 2 * x.sbh() * (run.parallelism.sequence_parallel ? 1.0 / x.t : 1.0);
+      one_mb += run.training.recompute == Recompute::kFull ? input : bytes;
+    }
+    if (stage == 0) one_mb += x.sbh();  // embedding dropout mask
+    const double in_flight = static_cast<double>(std::min<std::int64_t>(p.micro_batches, stages - stage));
+    double stage_bytes = one_mb * in_flight;
+    if (run.training.recompute == Recompute::kFull)
+      stage_bytes += largest_layer;  // the layer being recomputed
+    if (stage == stages - 1)         // logits (fp32) and the output projection's input: 4sbh(1 + V/h)/t
+      stage_bytes += 4 * x.sbh() * (1 + static_cast<double>(m.vocab) / x.h) / x.t;
+    worst = std::max(worst, stage_bytes);
+  }
+  return worst * activation_scale(run.training.precision);
+}
+
+double buffers_bytes(const workloads::RunSpec& run, const MemoryLayout& layout, double largest_layer_params) {
+  const auto& p = run.parallelism;
+  const auto& m = run.model;
+  const double act = std::max(2.0, workloads::bytes_per_element(run.training.precision));
+  double bytes = 0;
+  if (m.is_moe()) {  // dispatch send + receive, reused by the combine and by every MoE layer
+    const double sent =
+        layout.tokens_per_microbatch / static_cast<double>(p.tensor) * static_cast<double>(m.top_k);
+    bytes += (sent + layout.expert_copies_per_microbatch) * static_cast<double>(m.d_model) * act;
+  }
+  int communicators = 0;
+  for (auto degree : {p.tensor, p.expert, p.data, p.pipeline}) communicators += degree > 1 ? 1 : 0;
+  bytes += communicators * kNcclBufferBytesPerCommunicator;
+  if (p.zero >= 3)  // the gathered weights of the layer computed now and of the one prefetched
+    bytes +=
+        2 * largest_layer_params * param_state_bytes(run.training.optimizer, run.training.precision).weights;
+  return bytes;
+}
+
+}  // namespace
+
+ParamStateBytes param_state_bytes(workloads::Optimizer optimizer, workloads::Precision precision) {
+  if (optimizer == workloads::Optimizer::kAdafactor) return {4, 4, 0};
+  if (precision == workloads::Precision::kFp32) return {4, 4, 8};
+  return {2, 4, 12};
+}
+
+MemoryBreakdown memory_per_device(const workloads::RunSpec& run, const workloads::ModelAccounting& accounting,
+                                  const MemoryLayout& layout) {
+  const auto& p = run.parallelism;
+  const auto per_param = param_state_bytes(run.training.optimizer, run.training.precision);
+  const double dense_replicas = static_cast<double>(p.data);
+  const double expert_replicas = static_cast<double>(p.data) / static_cast<double>(p.expert);
+  auto sharded = [&](double bytes_per_param, int from_stage) {
+    const double d = p.zero >= from_stage ? dense_replicas : 1.0;
+    const double e = p.zero >= from_stage ? expert_replicas : 1.0;
+    return bytes_per_param * (layout.dense_params_per_device / d + layout.expert_params_per_device / e);
+  };
+  MemoryBreakdown out;
+  out.weights_bytes = sharded(per_param.weights, 3);
+  out.gradients_bytes = sharded(per_param.gradients, 2);
+  out.optimizer_state_bytes = sharded(per_param.optimizer, 1);
+  out.activations_bytes = activations_bytes(run, layout);
+  double largest_layer = 0;
+  for (const auto& l : accounting.layers) {
+    if (l.kind == workloads::LayerKind::kEmbedding || l.kind == workloads::LayerKind::kLogits) continue;
+    const double split = static_cast<double>(p.tensor) *
+                         (l.kind == workloads::LayerKind::kMoeFfn ? static_cast<double>(p.expert) : 1.0);
+    largest_layer = std::max(largest_layer, static_cast<double>(l.params) / split);
+  }
+  out.buffers_bytes = buffers_bytes(run, layout, largest_layer);
+  return out;
+}
+
+std::string describe(const MemoryBreakdown& m) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "weights %.1f GB, gradients %.1f GB, optimizer state %.1f GB, activations %.1f GB, buffers "
+                "%.1f GB, total %.1f GB",
+                m.weights_bytes / 1e9, m.gradients_bytes / 1e9, m.optimizer_state_bytes / 1e9,
+                m.activations_bytes / 1e9, m.buffers_bytes / 1e9, m.total_bytes() / 1e9);
+  return buf;
+}
+
+}  // namespace moesim::sim

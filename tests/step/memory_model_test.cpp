@@ -1,0 +1,105 @@
+// The memory model against the closed forms of Korthikanti et al. 2022 (arXiv 2205.05198) Table 2.
+#include "sim/step/memory_model.h"
+
+#include <gtest/gtest.h>
+
+namespace moesim::sim {
+namespace {
+
+using workloads::Recompute;
+
+// A dense GPT-like layer stack: h = 4096, f = 4h, a = 32 heads, s = 2048, one sequence per micro-batch.
+workloads::RunSpec dense_run(int tensor, bool sp, Recompute recompute) {
+  workloads::RunSpec r;
+  auto& m = r.model;
+  m.name = "dense";
+  m.layers = 4;
+  m.d_model = 4096;
+  m.n_heads = 32;
+  m.d_head = 128;
+  m.d_ff = 4 * 4096;
+  m.vocab = 0;  // no logits term, to compare with the per-layer formulas
+  r.parallelism.data = 1;
+  r.parallelism.tensor = tensor;
+  r.parallelism.sequence_parallel = sp;
+  r.training.sequence_length = 2048;
+  r.training.recompute = recompute;
+  r.training.precision = workloads::Precision::kBf16;
+  return r;
+}
+
+double activations(const workloads::RunSpec& run) {
+  MemoryLayout layout;
+  layout.tokens_per_microbatch = 2048;  // b = 1
+  return memory_per_device(run, workloads::ModelAccounting{}, layout).activations_bytes;
+}
+
+constexpr double s = 2048, h = 4096, a = 32, b = 1, L = 4;
+constexpr double sbh = s * b * h;
+
+// Beside the layers, one stage holds the embedding's dropout mask (sbh) and the logits with their input,
+// 4sbh(1 + V/h)/t (Megatron), here with V = 0.
+double layers_only(const workloads::RunSpec& run) {
+  return activations(run) - sbh - 4 * sbh / static_cast<double>(run.parallelism.tensor);
+}
+
+TEST(MemoryModel, ActivationsFollowKorthikantiTableTwo) {
+  EXPECT_NEAR(layers_only(dense_run(1, false, Recompute::kNone)), L * sbh * (34 + 5 * a * s / h), 1.0);
+  const double t = 8;
+  EXPECT_NEAR(layers_only(dense_run(8, false, Recompute::kNone)),
+              L * sbh * (10 + 24 / t + 5 * a * s / (h * t)), 1.0);
+  EXPECT_NEAR(layers_only(dense_run(8, true, Recompute::kNone)), L * sbh * (34 + 5 * a * s / h) / t, 1.0);
+  EXPECT_NEAR(layers_only(dense_run(8, false, Recompute::kSelective)), L * sbh * (10 + 24 / t), 1.0);
+  EXPECT_NEAR(layers_only(dense_run(8, true, Recompute::kSelective)), L * 34 * sbh / t, 1.0);
+  // Full recompute: each layer's input (2sbh) plus the activations of the one layer being recomputed.
+  EXPECT_NEAR(layers_only(dense_run(1, false, Recompute::kFull)), L * 2 * sbh + sbh * (34 + 5 * a * s / h),
+              1.0);
+}
+
+TEST(MemoryModel, PipelineStagesHoldTheirMicroBatchesInFlight) {
+  auto run = dense_run(1, false, Recompute::kSelective);
+  run.parallelism.pipeline = 4;
+  run.parallelism.micro_batches = 8;
+  // The first stage holds p = 4 micro-batches of its L/p = 1 layer (plus the embedding dropout mask).
+  const double one_layer = sbh * 34;
+  EXPECT_NEAR(activations(run), 4 * (one_layer + sbh), 1.0);
+  run.parallelism.micro_batches = 2;  // fewer micro-batches than stages: only those are in flight
+  EXPECT_NEAR(activations(run), 2 * (one_layer + sbh), 1.0);
+}
+
+TEST(MemoryModel, ZeroStagesShardOptimizerGradientsAndWeights) {
+  auto run = dense_run(1, false, Recompute::kNone);
+  run.parallelism.data = 8;
+  run.training.optimizer = workloads::Optimizer::kAdam;
+  MemoryLayout layout;
+  layout.dense_params_per_device = 1e9;
+  layout.tokens_per_microbatch = 2048;
+  auto at = [&](int zero) {
+    run.parallelism.zero = zero;
+    return memory_per_device(run, workloads::ModelAccounting{}, layout);
+  };
+  // Megatron's 18 bytes per parameter with 16-bit training: 2 weights + 4 fp32 gradients + 12 optimizer.
+  EXPECT_DOUBLE_EQ(at(0).param_state_bytes(), 18e9);
+  EXPECT_DOUBLE_EQ(at(1).param_state_bytes(), 6e9 + 12e9 / 8);  // Megatron's "6 + 12/d"
+  EXPECT_DOUBLE_EQ(at(2).param_state_bytes(), 2e9 + 16e9 / 8);
+  EXPECT_DOUBLE_EQ(at(3).param_state_bytes(), 18e9 / 8);
+}
+
+TEST(MemoryModel, MoeLayersStoreTheReceivedTokenCopies) {
+  auto run = dense_run(1, false, Recompute::kSelective);
+  run.model.experts = 8;
+  run.model.expert_d_ff = 4 * 4096;
+  run.model.moe_every = 1;
+  run.model.top_k = 2;
+  MemoryLayout layout;
+  layout.tokens_per_microbatch = 2048;
+  layout.expert_copies_per_microbatch = 1000;
+  const double with_1000 = memory_per_device(run, workloads::ModelAccounting{}, layout).activations_bytes;
+  layout.expert_copies_per_microbatch = 2000;
+  const double with_2000 = memory_per_device(run, workloads::ModelAccounting{}, layout).activations_bytes;
+  // 1,000 more copies per layer, each storing 4 f_e (FC2 and activation inputs) + 2 h (permuted input).
+  EXPECT_NEAR(with_2000 - with_1000, L * 1000 * (4 * 4 * h + 2 * h), 1.0);
+}
+
+}  // namespace
+}  // namespace moesim::sim
