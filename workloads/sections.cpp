@@ -117,7 +117,8 @@ OverlapSpec parse_overlap(const YamlMap& o) {
   OverlapSpec out;
   out.grad_reduce = o.optional_boolean("grad_reduce").value_or(out.grad_reduce);
   out.tp_comm = o.optional_boolean("tp_comm").value_or(out.tp_comm);
-  o.finish({"grad_reduce", "tp_comm"});
+  out.param_gather = o.optional_boolean("param_gather").value_or(out.param_gather);
+  o.finish({"grad_reduce", "tp_comm", "param_gather"});
   return out;
 }
 
@@ -134,7 +135,8 @@ SimulationSpec parse_simulation_section(const YamlMap& s) {
   out.padded_dispatch =
       s.optional_choice("dispatch", {"dropless", "padded"}).value_or("dropless") == "padded";
   if (auto o = s.optional_map("overlap")) out.overlap = parse_overlap(*o);
-  s.finish({"backend", "routing", "trace_devices", "steps", "dispatch", "overlap"});
+  out.grad_bucket_bytes = s.optional_quantity("grad_bucket", Unit::kBytes).value_or(out.grad_bucket_bytes);
+  s.finish({"backend", "routing", "trace_devices", "steps", "dispatch", "overlap", "grad_bucket"});
   return out;
 }
 

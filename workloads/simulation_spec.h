@@ -33,6 +33,9 @@ struct OverlapSpec {
   /// Engine `--tp-comm-overlap`, chunked userbuffers): the collective may start with that GEMM instead of
   /// after it. false (the default, and what NCCL does without it): compute waits for the collective.
   bool tp_comm = false;
+  /// ZeRO stages 1 and 2: the all-gather of the updated weights after the optimizer step runs layer by layer
+  /// under the next step's forward (Megatron-LM `--overlap-param-gather`). false: it ends the step, exposed.
+  bool param_gather = false;
 };
 
 struct SimulationSpec {
@@ -47,6 +50,10 @@ struct SimulationSpec {
   /// copies are sent and computed (Tutel / MegaBlocks style).
   bool padded_dispatch = false;
   OverlapSpec overlap;  ///< default: gradient reductions overlap backward, TP collectives do not overlap
+  /// Gradients are reduced in buckets of this many bytes, each as soon as its last gradient is ready
+  /// (PyTorch DDP `bucket_cap_mb`, default 25 MB; Megatron-LM's DDP buckets likewise). The last bucket of a
+  /// stage is flushed whatever its size.
+  double grad_bucket_bytes = 25e6;
 };
 
 }  // namespace moesim::workloads

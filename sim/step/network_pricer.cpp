@@ -26,6 +26,21 @@ collectives::ByteMatrix a2a_matrix(const BuiltStep& step, const workloads::RunSp
   return m;
 }
 
+/// The collective of a data-parallel demand: gradients all-reduced (ZeRO 0) or reduce-scattered (ZeRO >= 1),
+/// weights all-gathered. `bytes` is the full buffer per rank in every case (nccl-tests convention).
+collectives::CollectiveOp data_parallel_op(Kind kind) {
+  switch (kind) {
+    case Kind::kDpReduceScatter:
+    case Kind::kExpertReduceScatter:
+      return collectives::CollectiveOp::kReduceScatter;
+    case Kind::kDpAllGather:
+    case Kind::kExpertAllGather:
+      return collectives::CollectiveOp::kAllGather;
+    default:
+      return collectives::CollectiveOp::kAllReduce;
+  }
+}
+
 }  // namespace
 
 std::vector<DemandPrice> price_demands(const BuiltStep& step, const workloads::RunSpec& run,
@@ -74,18 +89,22 @@ std::vector<DemandPrice> price_demands(const BuiltStep& step, const workloads::R
         }
         break;
       case Kind::kDpAllReduce:
+      case Kind::kDpReduceScatter:
+      case Kind::kDpAllGather:
         for (int t = 0; t < L.tensor; ++t) {
           std::vector<int> group;
-          for (int r = 0; r < L.data; ++r) group.push_back(L.device(0, r, t));
-          add(collectives::CollectiveOp::kAllReduce, std::move(group), d.bytes, nullptr);
+          for (int r = 0; r < L.data; ++r) group.push_back(L.device(d.stage, r, t));
+          add(data_parallel_op(d.kind), std::move(group), d.bytes, nullptr);
         }
         break;
       case Kind::kExpertAllReduce:  // replicas of the same experts: data ranks equal modulo the expert degree
+      case Kind::kExpertReduceScatter:
+      case Kind::kExpertAllGather:
         for (int t = 0; t < L.tensor; ++t) {
           for (int m = 0; m < L.expert; ++m) {
             std::vector<int> group;
-            for (int r = m; r < L.data; r += L.expert) group.push_back(L.device(0, r, t));
-            add(collectives::CollectiveOp::kAllReduce, std::move(group), d.bytes, nullptr);
+            for (int r = m; r < L.data; r += L.expert) group.push_back(L.device(d.stage, r, t));
+            add(data_parallel_op(d.kind), std::move(group), d.bytes, nullptr);
           }
         }
         break;

@@ -145,10 +145,16 @@ class Builder {
                  std::vector<std::int32_t>& prev) {
     std::vector<int> devs(static_cast<std::size_t>(sim_per_stage_));
     for (int i = 0; i < sim_per_stage_; ++i) devs[static_cast<std::size_t>(i)] = sim(stage, i);
+    if (gathers_before(mb, backward)) gather_weights(stage, global_layer, lp, mb, backward, devs, prev);
     if (backward && run_.training.recompute == workloads::Recompute::kFull)
       layer_pass(global_layer, lp, mb, Pass::kRecompute, devs, prev, stage);
     layer_pass(global_layer, lp, mb, backward ? Pass::kBackward : Pass::kForward, devs, prev, stage);
-    if (backward && last_mb) gradient_reduce(stage, global_layer, lp, devs, prev);
+    if (backward && last_mb) {
+      const auto [dense, experts] = layer_params(lp);
+      const bool stage_done = global_layer == stage * layers_per_stage_;  // backward ends at the first layer
+      gradient_ready(stage, global_layer, dense + (stage_done ? edge_params(stage) : 0.0), experts,
+                     stage_done, devs, prev);
+    }
   }
 
   enum class Pass { kForward, kRecompute, kBackward };
@@ -279,34 +285,108 @@ class Builder {
     }
   }
 
-  // Gradient all-reduce of one layer's parameters, issued on the comm stream after its last backward.
-  void gradient_reduce(int /*stage*/, int layer, const LayerPlan& lp, const std::vector<int>& devs,
-                       const std::vector<std::int32_t>& prev) {
-    const double grad_bytes = dtype_;  // gradients reduced in the training precision (DeepSpeed's default)
-    double dense_params = 0;
+  // Parameters of one layer on one device: dense (attention, dense FFN or router) split over the tensor
+  // ranks, and the layer's experts held by this device.
+  std::pair<double, double> layer_params(const LayerPlan& lp) const {
+    double dense = 0;
     for (auto kind : {LayerKind::kAttention, LayerKind::kCrossAttention}) {
       if (kind == LayerKind::kCrossAttention && !(lp.stack == Stack::kDecoder && m_.encoder_decoder))
         continue;
-      if (const auto* c = find_cost(acc_, kind, lp.stack)) dense_params += static_cast<double>(c->params);
+      if (const auto* c = find_cost(acc_, kind, lp.stack)) dense += static_cast<double>(c->params);
     }
-    if (lp.moe) {
-      if (const auto* c = find_cost(acc_, LayerKind::kRouter, lp.stack))
-        dense_params += static_cast<double>(c->params);
-    } else if (const auto* c = find_cost(acc_, LayerKind::kDenseFfn, lp.stack)) {
-      dense_params += static_cast<double>(c->params);
+    const auto* ffn = find_cost(acc_, lp.moe ? LayerKind::kRouter : LayerKind::kDenseFfn, lp.stack);
+    if (ffn) dense += static_cast<double>(ffn->params);
+    double experts = 0;
+    if (lp.moe)
+      if (const auto* c = find_cost(acc_, LayerKind::kMoeFfn, lp.stack))
+        experts = static_cast<double>(c->params) / out_.layout.expert;
+    return {dense / tp_, experts};
+  }
+
+  // Embedding (first stage) and untied logits (last stage) parameters per device.
+  double edge_params(int stage) const {
+    double p = 0;
+    for (const auto& l : acc_.layers) {
+      if (l.kind == LayerKind::kEmbedding && stage == 0) p += static_cast<double>(l.params);
+      if (l.kind == LayerKind::kLogits && stage == stages_ - 1) p += static_cast<double>(l.params);
     }
-    if (out_.layout.data > 1) {
-      const auto d = demand(NetworkDemand::Kind::kDpAllReduce, -1, 0, dense_params / tp_ * grad_bytes);
-      auto ids = collective(devs, prev, OpCategory::kDpAllReduce, d, true, layer, micro_ - 1);
+    return p / tp_;
+  }
+
+  // Gradients become ready layer by layer in backward and are reduced in buckets (DDP): each bucket is
+  // reduced on the data-parallel (or expert-data-parallel) stream once its last gradient is computed, the
+  // last one of the stage whatever its size. ZeRO >= 1 reduce-scatters instead of all-reducing (the
+  // distributed optimizer updates only its shard). Gradients are sent in the training precision (the
+  // DeepSpeed default).
+  void gradient_ready(int stage, int layer, double dense_params, double expert_params, bool flush,
+                      const std::vector<int>& devs, const std::vector<std::int32_t>& prev) {
+    dense_bucket_ += dense_params * dtype_;
+    expert_bucket_ += expert_params * dtype_;
+    const double cap = run_.simulation.grad_bucket_bytes;
+    const bool zero = run_.parallelism.zero >= 1;
+    if (out_.layout.data > 1 && dense_bucket_ > 0 && (flush || dense_bucket_ >= cap)) {
+      const auto kind = zero ? NetworkDemand::Kind::kDpReduceScatter : NetworkDemand::Kind::kDpAllReduce;
+      const auto ids = collective(devs, prev, OpCategory::kDpAllReduce,
+                                  demand(kind, -1, stage, dense_bucket_), true, layer, micro_ - 1);
       grad_ops_.insert(grad_ops_.end(), ids.begin(), ids.end());
+      dense_bucket_ = 0;
     }
-    if (lp.moe && out_.layout.data / out_.layout.expert > 1) {
-      const auto* c = find_cost(acc_, LayerKind::kMoeFfn, lp.stack);
-      const double expert_params = c ? static_cast<double>(c->params) / out_.layout.expert : 0.0;
-      const auto d = demand(NetworkDemand::Kind::kExpertAllReduce, -1, 0, expert_params * grad_bytes);
-      auto ids = collective(devs, prev, OpCategory::kExpertAllReduce, d, true, layer, micro_ - 1);
+    if (out_.layout.data / out_.layout.expert > 1 && expert_bucket_ > 0 && (flush || expert_bucket_ >= cap)) {
+      const auto kind =
+          zero ? NetworkDemand::Kind::kExpertReduceScatter : NetworkDemand::Kind::kExpertAllReduce;
+      const auto ids = collective(devs, prev, OpCategory::kExpertAllReduce,
+                                  demand(kind, -1, stage, expert_bucket_), true, layer, micro_ - 1);
       grad_ops_.insert(grad_ops_.end(), ids.begin(), ids.end());
+      expert_bucket_ = 0;
     }
+  }
+
+  // Whether layer weights are gathered before this pass: every pass with ZeRO-3 (FSDP frees them after
+  // use), the first forward with ZeRO-1/2 when the post-optimizer all-gather overlaps the next forward.
+  bool gathers_before(int mb, bool backward) const {
+    const int zero = run_.parallelism.zero;
+    return zero >= 3 || (zero >= 1 && run_.simulation.overlap.param_gather && mb == 0 && !backward);
+  }
+
+  // All-gathers of a layer's sharded weights on the weight stream, issued when the layer before the
+  // previous one started (FSDP's prefetch of one layer, its rate limiter keeping two gathered), and a
+  // zero-time join so that the layer's compute waits for them.
+  void gather_weights(int stage, int layer, const LayerPlan& lp, int mb, bool backward,
+                      const std::vector<int>& devs, std::vector<std::int32_t>& prev) {
+    const auto [dense, experts] = layer_params(lp);
+    std::vector<std::vector<std::int32_t>> gathered;
+    if (out_.layout.data > 1 && dense > 0)
+      gathered.push_back(collective(devs, prefetch_after_, OpCategory::kParamAllGather,
+                                    demand(NetworkDemand::Kind::kDpAllGather, -1, stage, dense * dtype_),
+                                    backward, layer, mb));
+    if (out_.layout.data / out_.layout.expert > 1 && experts > 0)
+      gathered.push_back(collective(
+          devs, prefetch_after_, OpCategory::kParamAllGather,
+          demand(NetworkDemand::Kind::kExpertAllGather, -1, stage, experts * dtype_), backward, layer, mb));
+    prefetch_after_ = layer_entry_;
+    layer_entry_ = prev;
+    if (gathered.empty()) return;
+    for (std::size_t i = 0; i < devs.size(); ++i) {
+      std::vector<std::int32_t> deps;
+      if (prev[i] >= 0) deps.push_back(prev[i]);
+      for (const auto& g : gathered) deps.push_back(g[i]);
+      Op join = compute_op(devs[i], OpCategory::kSync, 0.0, 0.0, backward, layer, mb);
+      prev[i] = out_.graph.add(join, deps);
+    }
+  }
+
+  // ZeRO-1/2 without overlap: the updated weight shards are all-gathered after the optimizer step, exposed.
+  void gather_after_optimizer(int stage, const std::vector<int>& devs, const std::vector<std::int32_t>& opt) {
+    const int zero = run_.parallelism.zero;
+    if (zero < 1 || zero >= 3 || run_.simulation.overlap.param_gather) return;
+    const double dense = dense_params_per_device(), experts = expert_params_per_device();
+    if (out_.layout.data > 1 && dense > 0)
+      collective(devs, opt, OpCategory::kParamAllGather,
+                 demand(NetworkDemand::Kind::kDpAllGather, -1, stage, dense * dtype_), true, -1, micro_ - 1);
+    if (out_.layout.data / out_.layout.expert > 1 && experts > 0)
+      collective(devs, opt, OpCategory::kParamAllGather,
+                 demand(NetworkDemand::Kind::kExpertAllGather, -1, stage, experts * dtype_), true, -1,
+                 micro_ - 1);
   }
 
   // One pipeline stage in 1F1B order (Narayanan et al. 2021, PipeDream-Flush): warm-up forwards, steady
@@ -314,6 +394,9 @@ class Builder {
   void build_stage(int stage) {
     std::vector<std::int32_t> prev(static_cast<std::size_t>(sim_per_stage_), -1);
     grad_ops_.clear();
+    dense_bucket_ = expert_bucket_ = 0;
+    prefetch_after_.assign(prev.size(), -1);
+    layer_entry_.assign(prev.size(), -1);
     const int first_layer = stage * layers_per_stage_;
     // Number MoE layers in model order (routing draws are per MoE layer).
     int moe_seen = 0;
@@ -346,14 +429,19 @@ class Builder {
     // Optimizer step after every gradient all-reduce of this device.
     const double params = params_per_device();
     const double t_opt = compute_.memory_time_s(params * update_bytes_per_param(run_.training.optimizer));
+    std::vector<int> devs;
+    std::vector<std::int32_t> opt;
     for (int i = 0; i < sim_per_stage_; ++i) {
       std::vector<std::int32_t> deps;
       if (prev[static_cast<std::size_t>(i)] >= 0) deps.push_back(prev[static_cast<std::size_t>(i)]);
       for (auto g : grad_ops_) {
         if (out_.graph.ops()[static_cast<std::size_t>(g)].device == sim(stage, i)) deps.push_back(g);
       }
-      out_.graph.add(compute_op(sim(stage, i), OpCategory::kOptimizer, t_opt, 0, true, -1, 0, true), deps);
+      devs.push_back(sim(stage, i));
+      opt.push_back(out_.graph.add(
+          compute_op(sim(stage, i), OpCategory::kOptimizer, t_opt, 0, true, -1, 0, true), deps));
     }
+    gather_after_optimizer(stage, devs, opt);
   }
 
   void logits(int mb, bool backward, std::vector<std::int32_t>& prev, int stage) {
@@ -445,6 +533,9 @@ class Builder {
   std::map<std::tuple<int, int, int, double, bool>, std::int32_t> demand_ids_;
   std::map<std::tuple<int, int, bool, int>, std::pair<std::int32_t, std::int32_t>> p2p_;
   std::vector<std::int32_t> grad_ops_;
+  double dense_bucket_ = 0, expert_bucket_ = 0;  // gradient bytes waiting for their bucket's reduction
+  std::vector<std::int32_t> layer_entry_;        // per device: its last op when the current layer began
+  std::vector<std::int32_t> prefetch_after_;     // per device: what the next weight all-gather waits for
 };
 
 }  // namespace

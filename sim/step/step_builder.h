@@ -16,7 +16,17 @@ namespace moesim::sim {
 /// Traffic that the network backend must price. Identical demands are priced once and reused, which is
 /// what makes thousands of devices tractable (design notes: "identical collectives are simulated once").
 struct NetworkDemand {
-  enum class Kind { kAllToAll, kTpAllReduce, kDpAllReduce, kExpertAllReduce, kP2p };
+  enum class Kind {
+    kAllToAll,
+    kTpAllReduce,
+    kDpAllReduce,
+    kExpertAllReduce,
+    kP2p,
+    kDpReduceScatter,      ///< ZeRO >= 1: dense gradients over the data-parallel group
+    kExpertReduceScatter,  ///< ZeRO >= 1: expert gradients over the expert's replicas
+    kDpAllGather,          ///< ZeRO: dense weights over the data-parallel group
+    kExpertAllGather,      ///< ZeRO: expert weights over the expert's replicas
+  };
   Kind kind = Kind::kAllToAll;
   int draw = -1;           ///< routing draw (all-to-all)
   int stage = 0;           ///< pipeline stage whose groups run it; p2p: boundary stage -> stage+1

@@ -32,6 +32,10 @@ std::string_view category_name(OpCategory category) {
       return "expert_allreduce";
     case OpCategory::kPipelineP2p:
       return "pipeline_p2p";
+    case OpCategory::kParamAllGather:
+      return "param_allgather";
+    case OpCategory::kSync:
+      return "sync";
     case OpCategory::kCount:
       break;
   }
@@ -50,6 +54,8 @@ std::string_view stream_name(Stream stream) {
       return "dp comm";
     case Stream::kExpertDp:
       return "expert-dp comm";
+    case Stream::kFsdp:
+      return "weight all-gather";
     case Stream::kAsync:
       return "pipeline p2p";
     case Stream::kCount:
@@ -71,6 +77,8 @@ Stream communicator_stream(OpCategory category) {
       return Stream::kExpertDp;
     case OpCategory::kPipelineP2p:
       return Stream::kAsync;
+    case OpCategory::kParamAllGather:
+      return Stream::kFsdp;
     default:
       return Stream::kCompute;
   }
@@ -78,7 +86,8 @@ Stream communicator_stream(OpCategory category) {
 
 bool is_communication(OpCategory c) {
   return c == OpCategory::kA2aDispatch || c == OpCategory::kA2aCombine || c == OpCategory::kTpAllReduce ||
-         c == OpCategory::kDpAllReduce || c == OpCategory::kExpertAllReduce || c == OpCategory::kPipelineP2p;
+         c == OpCategory::kDpAllReduce || c == OpCategory::kExpertAllReduce ||
+         c == OpCategory::kPipelineP2p || c == OpCategory::kParamAllGather;
 }
 
 bool is_all_to_all(OpCategory c) {

@@ -20,9 +20,11 @@ enum class OpCategory : std::uint8_t {
   kA2aDispatch,
   kA2aCombine,
   kTpAllReduce,      ///< Megatron tensor-parallel all-reduce
-  kDpAllReduce,      ///< data-parallel gradient all-reduce of dense parameters
-  kExpertAllReduce,  ///< gradient all-reduce of expert parameters among their replicas
+  kDpAllReduce,      ///< data-parallel gradient all-reduce (or reduce-scatter, ZeRO >= 1) of dense parameters
+  kExpertAllReduce,  ///< gradient all-reduce (or reduce-scatter, ZeRO >= 1) of expert parameters
   kPipelineP2p,      ///< activation / gradient send between pipeline stages
+  kParamAllGather,   ///< ZeRO / FSDP: gathering sharded weights (per layer, or after the optimizer step)
+  kSync,             ///< zero-time join of a stream with another's work (no cost, not reported)
   kCount
 };
 
@@ -42,6 +44,7 @@ enum class Stream : std::uint8_t {
   kEp,        ///< expert-parallel group (dispatch/combine all-to-alls)
   kDp,        ///< data-parallel group (dense gradients)
   kExpertDp,  ///< replicas of the same experts (expert gradients)
+  kFsdp,      ///< weight all-gathers of sharded parameters (PyTorch FSDP's all-gather stream)
   kAsync,     ///< pipeline p2p, no stream order
   kCount
 };

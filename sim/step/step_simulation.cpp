@@ -190,7 +190,7 @@ std::vector<TimelineOp> timeline_of(const StepGraph& graph, const Schedule& sche
   const auto& ops = graph.ops();
   for (std::size_t i = 0; i < ops.size(); ++i) {
     const auto& op = ops[i];
-    if (!wanted[static_cast<std::size_t>(op.device)]) continue;
+    if (!wanted[static_cast<std::size_t>(op.device)] || op.category == OpCategory::kSync) continue;
     out.push_back({op.device, op.stream, op.category, op.layer, op.micro_batch, op.backward,
                    schedule.start_s[i], schedule.end_s[i], op.flops});
   }

@@ -149,12 +149,49 @@ TEST(StepSimulation, PipelineBubbleFollowsTheOneFOneBFormula) {
 TEST(StepSimulation, GradientReductionsOverlapBackwardUnlessTurnedOff) {
   // With DDP-style overlap the gradient all-reduces run on the data-parallel stream under backward; turned
   // off, each one blocks the compute stream and its whole time is exposed.
-  const auto on = simulate(kSmallMoe);
-  const auto off = simulate(kSmallMoe, {"simulation.overlap.grad_reduce=false"});
-  EXPECT_GT(breakdown(off, "exposed_allreduce_s"), 2 * breakdown(on, "exposed_allreduce_s"));
+  const auto on = simulate(kSmallMoe, {"simulation.grad_bucket=1 MB"});
+  const auto off =
+      simulate(kSmallMoe, {"simulation.grad_bucket=1 MB", "simulation.overlap.grad_reduce=false"});
+  EXPECT_GT(breakdown(off, "exposed_allreduce_s"), 1.5 * breakdown(on, "exposed_allreduce_s"));
   EXPECT_GT(off["step_time_s"].get<double>(), on["step_time_s"].get<double>());
   EXPECT_THROW(simulate(kSmallMoe, {"simulation.overlap.grad_reduce=maybe"}), ConfigError);
   EXPECT_THROW(simulate(kSmallMoe, {"simulation.overlap.everything=true"}), ConfigError);
+}
+
+TEST(StepSimulation, OneBigGradientBucketCannotOverlapBackward) {
+  // A bucket holding every gradient is reduced only when backward is over: all of it exposed. Small
+  // buckets start reducing while backward goes on.
+  const auto small = simulate(kSmallMoe, {"simulation.grad_bucket=1 MB"});
+  const auto whole = simulate(kSmallMoe, {"simulation.grad_bucket=100 GB"});
+  EXPECT_GT(breakdown(whole, "exposed_allreduce_s"), 1.2 * breakdown(small, "exposed_allreduce_s"));
+  EXPECT_THROW(simulate(kSmallMoe, {"simulation.grad_bucket=-1 MB"}), ConfigError);
+}
+
+TEST(StepSimulation, ZeroStagesTradeMemoryForWeightGathers) {
+  auto run = [&](int zero) {
+    return simulate(kSmallMoe, {"parallelism.zero=" + std::to_string(zero), "parallelism.expert=8"});
+  };
+  const auto z0 = run(0), z1 = run(1), z3 = run(3);
+  auto mem = [](const nlohmann::json& r, const char* k) {
+    return r["memory_bytes_per_device"][k].get<double>();
+  };
+  // 16 data ranks: dense state split 16 ways, experts (8-way expert parallel) over their 2 replicas.
+  EXPECT_LT(mem(z1, "optimizer_state"), 0.55 * mem(z0, "optimizer_state"));
+  EXPECT_DOUBLE_EQ(mem(z1, "weights"), mem(z0, "weights"));
+  EXPECT_LT(mem(z3, "weights"), 0.55 * mem(z0, "weights"));
+  // ZeRO-3 gathers every layer's weights before its forward and again before its backward.
+  SimulateOptions o;
+  o.keep_timeline = true;
+  const auto result = sim::simulate_step(
+      reports::read_scenario(
+          workloads::apply_overrides(YAML::Load(kSmallMoe), {"parallelism.zero=3"}, "t.yaml"), "t.yaml"),
+      o);
+  int gathers = 0;
+  for (const auto& op : result.timeline)
+    if (op.device == 0 && op.category == OpCategory::kParamAllGather) ++gathers;
+  EXPECT_GE(gathers, 2 * 8);  // 8 layers, forward and backward
+  EXPECT_THROW(simulate(kSmallMoe, {"parallelism.zero=4"}), ConfigError);
+  EXPECT_THROW(simulate(kSmallMoe, {"parallelism.zero=1", "parallelism.shard_weights=true"}), ConfigError);
 }
 
 TEST(StepSimulation, TensorParallelCommOverlapHidesPartOfTheTpCollectives) {
