@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 namespace moesim::workloads {
 
@@ -37,6 +38,15 @@ struct ParallelismSpec {
   /// tensor-parallel all-reduce becomes a reduce-scatter + all-gather pair moving the same bytes. GSPMD's
   /// sharding of activations along the model dimension (as GLaM ran) has the same memory effect.
   bool sequence_parallel = false;
+  /// Model chunks per pipeline device: the interleaved 1F1B schedule (Narayanan et al. 2021 §2.2.2,
+  /// Megatron-LM `--num-layers-per-virtual-pipeline-stage`), device s holding virtual stages s, s + p, ...;
+  /// its bubble is (p - 1) / (v m). Default 1 (plain 1F1B).
+  std::int64_t virtual_stages = 1;
+  /// Layers of each pipeline stage, first to last (empty: layers / pipeline each). `stage_layers: auto`
+  /// (balance_stages) picks them so that no stage does much more work than another (the logits of a large
+  /// vocabulary make the last stage heavy).
+  std::vector<std::int64_t> stage_layers;
+  bool balance_stages = false;
   bool shard_weights() const { return zero >= 3; }
 
   std::int64_t devices() const { return data * tensor * pipeline; }

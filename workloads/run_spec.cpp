@@ -22,6 +22,43 @@ std::string n(std::int64_t v) {
   throw ConfigError(root.file(), root.line_of(section), root.key_path(section) + "." + key, expected);
 }
 
+// Stages, virtual stages and explicit stage sizes against the model's layers and the micro-batches.
+void check_pipeline(const RunSpec& run, const YamlMap& root) {
+  const ParallelismSpec& p = run.parallelism;
+  const std::int64_t layers = run.model.total_layers();
+  if (!p.stage_layers.empty()) {
+    std::int64_t sum = 0;
+    for (auto l : p.stage_layers) sum += l;
+    if (static_cast<std::int64_t>(p.stage_layers.size()) != p.pipeline || sum != layers)
+      fail_at(root, "parallelism", "stage_layers",
+              "expected " + n(p.pipeline) + " layer counts (one per stage) adding up to the model's " +
+                  n(layers) + " layers, or auto");
+    if (p.virtual_stages > 1)
+      fail_at(root, "parallelism", "stage_layers",
+              "uneven stages cannot be combined with virtual_stages > 1");
+    return;
+  }
+  if (p.virtual_stages > 1 && p.pipeline < 2)
+    fail_at(root, "parallelism", "virtual_stages", "interleaving needs parallelism.pipeline > 1");
+  if (p.virtual_stages > 1 && p.micro_batches % p.pipeline != 0)
+    fail_at(root, "parallelism", "virtual_stages",
+            "the interleaved schedule needs parallelism.micro_batches (" + n(p.micro_batches) +
+                ") to be a multiple of parallelism.pipeline (" + n(p.pipeline) +
+                "), as Megatron-LM requires");
+  if (p.balance_stages) {
+    if (layers < p.pipeline)
+      fail_at(root, "parallelism", "pipeline", "more stages than the model has layers");
+    if (p.virtual_stages > 1)
+      fail_at(root, "parallelism", "stage_layers", "auto cannot be combined with virtual_stages > 1");
+    return;
+  }
+  const std::int64_t chunks = p.pipeline * p.virtual_stages;
+  if (layers % chunks != 0)
+    fail_at(root, "parallelism", p.virtual_stages > 1 ? "virtual_stages" : "pipeline",
+            "expected pipeline x virtual_stages (" + n(chunks) + ") to divide the model's layer count (" +
+                n(layers) + "); or give parallelism.stage_layers");
+}
+
 }  // namespace
 
 RunSpec parse_run_spec(const YamlMap& root) {
@@ -78,11 +115,7 @@ void check_parallelism(const RunSpec& run, std::int64_t device_count, const Yaml
     fail_at(root, "parallelism", "tensor",
             "expected a divisor of model.n_heads (" + n(m.n_heads) + "), got " + n(p.tensor));
   }
-  if (m.total_layers() % p.pipeline != 0) {
-    fail_at(
-        root, "parallelism", "pipeline",
-        "expected a divisor of the model's layer count (" + n(m.total_layers()) + "), got " + n(p.pipeline));
-  }
+  check_pipeline(run, root);
   const std::int64_t slices = p.data * p.micro_batches;
   if (run.training.global_batch_sequences % slices != 0) {
     fail_at(root, "training", std::string(run.training.batch_key()),

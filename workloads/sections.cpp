@@ -26,8 +26,15 @@ ParallelismSpec parse_parallelism_section(const YamlMap& s) {
     s.fail("shard_weights", "contradicts parallelism.zero (shard_weights: true means zero: 3); give one");
   p.zero = static_cast<int>(zero.value_or(shard.value_or(false) ? 3 : 0));
   p.sequence_parallel = s.optional_boolean("sequence_parallel").value_or(false);
+  p.virtual_stages = s.optional_integer("virtual_stages").value_or(1);
+  if (s.has("stage_layers")) {
+    if (s.raw("stage_layers").IsScalar() && s.raw("stage_layers").as<std::string>() == "auto")
+      p.balance_stages = true;
+    else
+      p.stage_layers = s.integer_list("stage_layers", Bound::kPositive);
+  }
   s.finish({"data", "expert", "tensor", "pipeline", "micro_batches", "expert_placement", "shard_weights",
-            "zero", "sequence_parallel"});
+            "zero", "sequence_parallel", "virtual_stages", "stage_layers"});
   return p;
 }
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "workloads/accounting.h"
+#include "workloads/run_spec.h"
 
 namespace moesim::sim {
 
@@ -15,5 +16,17 @@ struct LayerPlan {
 
 /// Encoder layers first, then decoder layers; every moe_every-th FFN of a stack is an MoE layer.
 std::vector<LayerPlan> layer_plan(const workloads::ModelSpec& model);
+
+}  // namespace moesim::sim
+
+namespace moesim::sim {
+
+/// Where the pipeline cuts the layers: `first[k]` is the first layer of virtual stage k (k = chunk · p +
+/// stage, p·v of them in pipeline order), followed by the layer count. Layers split evenly, as the scenario
+/// gives them (parallelism.stage_layers), or, with `stage_layers: auto`, contiguously so that the largest
+/// stage's forward FLOPs per token, the logits included on the last stage, is as small as possible (the
+/// linear partition problem, solved exactly by dynamic programming).
+std::vector<int> pipeline_boundaries(const workloads::RunSpec& run,
+                                     const workloads::ModelAccounting& accounting);
 
 }  // namespace moesim::sim

@@ -54,7 +54,8 @@ double layer_activation_bytes(const workloads::RunSpec& run, const LayerPlan& lp
   return bytes + layout.expert_copies_per_microbatch * per_copy + router_logits;
 }
 
-double activations_bytes(const workloads::RunSpec& run, const MemoryLayout& layout) {
+double activations_bytes(const workloads::RunSpec& run, const workloads::ModelAccounting& accounting,
+                         const MemoryLayout& layout) {
   const auto& m = run.model;
   const auto& p = run.parallelism;
   Shape x;
@@ -64,23 +65,34 @@ double activations_bytes(const workloads::RunSpec& run, const MemoryLayout& layo
   x.a = static_cast<double>(m.n_heads);
   x.t = static_cast<double>(p.tensor);
   const auto layers = layer_plan(m);
+  const auto first = pipeline_boundaries(run, accounting);
   const auto stages = static_cast<int>(p.pipeline);
-  const auto per_stage = static_cast<int>(layers.size()) / stages;
+  const auto chunks = static_cast<int>(p.virtual_stages);
+  const int last_layer = first.back() - 1;
+  const double input = 2 * x.sbh() * (run.parallelism.sequence_parallel ? 1.0 / x.t : 1.0);
   double worst = 0;
   for (int stage = 0; stage < stages; ++stage) {
     double one_mb = 0, largest_layer = 0;
-    for (int l = stage * per_stage; l < (stage + 1) * per_stage; ++l) {
-      const double bytes = layer_activation_bytes(run, layers[static_cast<std::size_t>(l)], x, layout);
-      largest_layer = std::max(largest_layer, bytes);
-      const double input = 2 * x.sbh() * (run.parallelism.sequence_parallel ? 1.0 / x.t : 1.0);
-      one_mb += run.training.recompute == Recompute::kFull ? input : bytes;
+    bool holds_last = false;
+    for (int c = 0; c < chunks; ++c) {
+      const auto vs = static_cast<std::size_t>(c * stages + stage);
+      for (int l = first[vs]; l < first[vs + 1]; ++l) {
+        const double bytes = layer_activation_bytes(run, layers[static_cast<std::size_t>(l)], x, layout);
+        largest_layer = std::max(largest_layer, bytes);
+        one_mb += run.training.recompute == Recompute::kFull ? input : bytes;
+        holds_last = holds_last || l == last_layer;
+      }
     }
     if (stage == 0) one_mb += x.sbh();  // embedding dropout mask
-    const double in_flight = static_cast<double>(std::min<std::int64_t>(p.micro_batches, stages - stage));
+    // 1F1B keeps min(m, p - s) micro-batches in flight on stage s; the interleaved schedule holds
+    // 1 + (p - 1)/(p v) times more on the first stage (Narayanan et al. 2021 §2.2.2; Megatron-LM
+    // theoretical_memory_usage.py).
+    double in_flight = static_cast<double>(std::min<std::int64_t>(p.micro_batches, stages - stage));
+    if (chunks > 1) in_flight *= 1.0 + (stages - 1.0) / (static_cast<double>(stages) * chunks);
     double stage_bytes = one_mb * in_flight;
     if (run.training.recompute == Recompute::kFull)
       stage_bytes += largest_layer;  // the layer being recomputed
-    if (stage == stages - 1)         // logits (fp32) and the output projection's input: 4sbh(1 + V/h)/t
+    if (holds_last)                  // logits (fp32) and the output projection's input: 4sbh(1 + V/h)/t
       stage_bytes += 4 * x.sbh() * (1 + static_cast<double>(m.vocab) / x.h) / x.t;
     worst = std::max(worst, stage_bytes);
   }
@@ -129,7 +141,7 @@ MemoryBreakdown memory_per_device(const workloads::RunSpec& run, const workloads
   out.weights_bytes = sharded(per_param.weights, 3);
   out.gradients_bytes = sharded(per_param.gradients, 2);
   out.optimizer_state_bytes = sharded(per_param.optimizer, 1);
-  out.activations_bytes = activations_bytes(run, layout);
+  out.activations_bytes = activations_bytes(run, accounting, layout);
   double largest_layer = 0;
   for (const auto& l : accounting.layers) {
     if (l.kind == workloads::LayerKind::kEmbedding || l.kind == workloads::LayerKind::kLogits) continue;

@@ -114,7 +114,8 @@ std::vector<DemandPrice> price_demands(const BuiltStep& step, const workloads::R
         network::Phase phase;
         for (int r = 0; r < L.data; ++r) {
           for (int t = 0; t < L.tensor; ++t) {
-            phase.transfers.push_back({L.device(d.stage, r, t), L.device(d.stage + 1, r, t), d.bytes});
+            phase.transfers.push_back(
+                {L.device(d.stage, r, t), L.device((d.stage + 1) % L.pipeline, r, t), d.bytes});
           }
         }
         s.phases.push_back(std::move(phase));

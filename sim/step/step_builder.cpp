@@ -47,7 +47,8 @@ class Builder {
         static_cast<double>(run.training.global_batch_tokens) / static_cast<double>(p.data) / micro_;
     dtype_ = workloads::bytes_per_element(run.training.precision);
     layers_ = layer_plan(m_);
-    layers_per_stage_ = static_cast<int>(layers_.size()) / stages_;
+    virtual_ = static_cast<int>(p.virtual_stages);
+    boundaries_ = pipeline_boundaries(run, acc);
   }
 
   BuiltStep build() {
@@ -151,9 +152,10 @@ class Builder {
     layer_pass(global_layer, lp, mb, backward ? Pass::kBackward : Pass::kForward, devs, prev, stage);
     if (backward && last_mb) {
       const auto [dense, experts] = layer_params(lp);
-      const bool stage_done = global_layer == stage * layers_per_stage_;  // backward ends at the first layer
-      gradient_ready(stage, global_layer, dense + (stage_done ? edge_params(stage) : 0.0), experts,
-                     stage_done, devs, prev);
+      const bool chunk_done =
+          global_layer == chunk_first_layer_;  // the chunk's backward ends at its first layer
+      const double edge = chunk_done ? edge_params(chunk_first_layer_, chunk_end_layer_) : 0.0;
+      gradient_ready(stage, global_layer, dense + edge, experts, chunk_done, devs, prev);
     }
   }
 
@@ -303,12 +305,13 @@ class Builder {
     return {dense / tp_, experts};
   }
 
-  // Embedding (first stage) and untied logits (last stage) parameters per device.
-  double edge_params(int stage) const {
+  // Embedding and untied logits parameters per device, held with the first and the last layer.
+  double edge_params(int first_layer, int end_layer) const {
     double p = 0;
     for (const auto& l : acc_.layers) {
-      if (l.kind == LayerKind::kEmbedding && stage == 0) p += static_cast<double>(l.params);
-      if (l.kind == LayerKind::kLogits && stage == stages_ - 1) p += static_cast<double>(l.params);
+      if (l.kind == LayerKind::kEmbedding && first_layer == 0) p += static_cast<double>(l.params);
+      if (l.kind == LayerKind::kLogits && end_layer == static_cast<int>(layers_.size()))
+        p += static_cast<double>(l.params);
     }
     return p / tp_;
   }
@@ -397,35 +400,30 @@ class Builder {
     dense_bucket_ = expert_bucket_ = 0;
     prefetch_after_.assign(prev.size(), -1);
     layer_entry_.assign(prev.size(), -1);
-    const int first_layer = stage * layers_per_stage_;
     // Number MoE layers in model order (routing draws are per MoE layer).
     int moe_seen = 0;
     for (int l = 0; l < static_cast<int>(layers_.size()); ++l) {
       if (layers_[static_cast<std::size_t>(l)].moe) moe_counter_[l] = moe_seen++;
     }
-    auto pass = [&](int mb, bool backward) {
-      if (stage > 0 && !backward) recv_p2p(stage, mb, false, prev);
-      if (stage < stages_ - 1 && backward) recv_p2p(stage, mb, true, prev);
-      if (stage == stages_ - 1) logits(mb, backward, prev, stage);
-      for (int j = 0; j < layers_per_stage_; ++j) {
-        const int l = backward ? first_layer + layers_per_stage_ - 1 - j : first_layer + j;
-        layer_ops(stage, l, layers_[static_cast<std::size_t>(l)], mb, backward, mb == last_backward_mb_,
-                  prev);
+    const int last = stages_ * virtual_ - 1;  // the last virtual stage
+    // One micro-batch through virtual stage `vs` (chunk vs / p of this device).
+    auto pass = [&](int vs, int mb, bool backward) {
+      const int first = boundaries_[static_cast<std::size_t>(vs)];
+      const int count = boundaries_[static_cast<std::size_t>(vs) + 1] - first;
+      if (vs > 0 && !backward) recv_p2p(vs, mb, false, prev);
+      if (vs < last && backward) recv_p2p(vs, mb, true, prev);
+      if (vs == last && backward) logits(mb, true, prev, stage);
+      chunk_first_layer_ = first;
+      chunk_end_layer_ = first + count;
+      for (int j = 0; j < count; ++j) {
+        const int l = backward ? first + count - 1 - j : first + j;
+        layer_ops(stage, l, layers_[static_cast<std::size_t>(l)], mb, backward, mb == micro_ - 1, prev);
       }
-      if (stage < stages_ - 1 && !backward) send_p2p(stage, mb, false, prev);
-      if (stage > 0 && backward) send_p2p(stage, mb, true, prev);
+      if (vs == last && !backward) logits(mb, false, prev, stage);
+      if (vs < last && !backward) send_p2p(vs, mb, false, prev);
+      if (vs > 0 && backward) send_p2p(vs, mb, true, prev);
     };
-    const int warmup = std::min(stages_ - stage - 1, micro_);
-    std::vector<std::pair<int, bool>> order;
-    int f = 0, b = 0;
-    for (; f < warmup; ++f) order.push_back({f, false});
-    while (f < micro_) {
-      order.push_back({f++, false});
-      order.push_back({b++, true});
-    }
-    while (b < micro_) order.push_back({b++, true});
-    last_backward_mb_ = micro_ - 1;
-    for (auto [mb, backward] : order) pass(mb, backward);
+    for (const auto& u : pipeline_order(stage)) pass(u.chunk * stages_ + stage, u.micro_batch, u.backward);
     // Optimizer step after every gradient all-reduce of this device.
     const double params = params_per_device();
     const double t_opt = compute_.memory_time_s(params * update_bytes_per_param(run_.training.optimizer));
@@ -444,6 +442,46 @@ class Builder {
     gather_after_optimizer(stage, devs, opt);
   }
 
+  struct Unit {
+    int chunk, micro_batch;
+    bool backward;
+  };
+  // The order in which pipeline device `stage` runs its forward and backward units. v = 1: 1F1B
+  // (Narayanan et al. 2021 §2.2.1, PipeDream-Flush): p - s - 1 warm-up forwards, then one forward and one
+  // backward, then the remaining backwards. v > 1: Megatron-LM's interleaved schedule
+  // (forward_backward_pipelining_with_interleaving): (p - s - 1)·2 + (v - 1)·p warm-up units, unit k of
+  // either direction on micro-batch (k / (p v))·p + k mod p, forward chunk (k / p) mod v, backward chunk
+  // v - 1 - (k / p) mod v.
+  std::vector<Unit> pipeline_order(int stage) const {
+    std::vector<Unit> order;
+    const int p = stages_, v = virtual_, m = micro_;
+    if (v == 1) {
+      const int warmup = std::min(p - stage - 1, m);
+      int f = 0, b = 0;
+      for (; f < warmup; ++f) order.push_back({0, f, false});
+      while (f < m) {
+        order.push_back({0, f++, false});
+        order.push_back({0, b++, true});
+      }
+      while (b < m) order.push_back({0, b++, true});
+      return order;
+    }
+    const int total = m * v;
+    const int warmup = std::min((p - stage - 1) * 2 + (v - 1) * p, total);
+    auto unit = [&](int k, bool backward) {
+      const int chunk = (k / p) % v;
+      return Unit{backward ? v - 1 - chunk : chunk, (k / (p * v)) * p + k % p, backward};
+    };
+    int f = 0, b = 0;
+    for (; f < warmup; ++f) order.push_back(unit(f, false));
+    while (f < total) {
+      order.push_back(unit(f++, false));
+      order.push_back(unit(b++, true));
+    }
+    while (b < total) order.push_back(unit(b++, true));
+    return order;
+  }
+
   void logits(int mb, bool backward, std::vector<std::int32_t>& prev, int stage) {
     auto [t, f] = dense(LayerKind::kLogits, Stack::kNone, backward ? 2.0 : 1.0);
     for (int i = 0; i < sim_per_stage_; ++i) {
@@ -455,35 +493,39 @@ class Builder {
 
   // Pipeline p2p: the sender's and the receiver's comm ops form a 2-party collective, linked after all stages
   // exist (the receiver's op may be created before the sender's).
-  void send_p2p(int stage, int mb, bool backward, std::vector<std::int32_t>& prev) {
-    const int to = backward ? stage - 1 : stage + 1;
+  // Pipeline p2p between virtual stages vs and vs + 1 (devices vs mod p and (vs + 1) mod p): the sender's
+  // and the receiver's ops form a 2-party collective, linked after all stages exist (the receiver's op may
+  // be created before the sender's).
+  void send_p2p(int vs, int mb, bool backward, std::vector<std::int32_t>& prev) {
+    const int to = backward ? vs - 1 : vs + 1;
     for (int i = 0; i < sim_per_stage_; ++i) {
       Op op;
-      op.device = sim(stage, i);
+      op.device = sim(vs % stages_, i);
       op.stream = Stream::kAsync;
       op.backward = backward;
       op.micro_batch = static_cast<std::int16_t>(mb);
       const auto id = out_.graph.add(op, {prev[static_cast<std::size_t>(i)]});
-      p2p_[{std::min(stage, to), mb, backward, i}].first = id;
+      p2p_[{std::min(vs, to), mb, backward, i}].first = id;
     }
   }
-  void recv_p2p(int stage, int mb, bool backward, std::vector<std::int32_t>& prev) {
-    const int from = backward ? stage + 1 : stage - 1;
+  void recv_p2p(int vs, int mb, bool backward, std::vector<std::int32_t>& prev) {
+    const int from = backward ? vs + 1 : vs - 1;
     for (int i = 0; i < sim_per_stage_; ++i) {
       Op op;
-      op.device = sim(stage, i);
+      op.device = sim(vs % stages_, i);
       op.stream = Stream::kAsync;
       op.backward = backward;
       op.micro_batch = static_cast<std::int16_t>(mb);
       const auto id = out_.graph.add(op);
-      p2p_[{std::min(stage, from), mb, backward, i}].second = id;
+      p2p_[{std::min(vs, from), mb, backward, i}].second = id;
       prev[static_cast<std::size_t>(i)] = id;
     }
   }
   void link_p2p() {
     const double bytes = out_.tokens_per_microbatch * m_.d_model * dtype_ / tp_;
     for (const auto& [key, ends] : p2p_) {
-      const auto d = demand(NetworkDemand::Kind::kP2p, -1, std::get<0>(key), bytes);
+      // Priced on the sending device's stage to the next one (the pipeline wraps round with interleaving).
+      const auto d = demand(NetworkDemand::Kind::kP2p, -1, std::get<0>(key) % stages_, bytes);
       out_.graph.add_collective(OpCategory::kPipelineP2p, d, {ends.first, ends.second});
     }
   }
@@ -526,7 +568,9 @@ class Builder {
   const ComputeModel& compute_;
   const workloads::ModelSpec& m_;
   BuiltStep out_;
-  int stages_ = 1, micro_ = 1, tp_ = 1, sim_per_stage_ = 1, layers_per_stage_ = 0, last_backward_mb_ = 0;
+  int stages_ = 1, virtual_ = 1, micro_ = 1, tp_ = 1, sim_per_stage_ = 1, chunk_first_layer_ = 0,
+      chunk_end_layer_ = 0;
+  std::vector<int> boundaries_;  // first layer of each virtual stage, then the layer count
   double dtype_ = 2;
   std::vector<LayerPlan> layers_;
   std::map<int, int> moe_counter_;

@@ -242,6 +242,46 @@ TEST(StepSimulation, ActivationsThatDoNotFitAreRefusedWithTheBreakdown) {
   }
 }
 
+TEST(StepSimulation, InterleavedPipelineShrinksTheBubbleByTheVirtualStages) {
+  // Interleaved 1F1B with v model chunks per device: bubble (p-1)/(v m) of the ideal time (Narayanan et
+  // al. 2021 §2.2.2), i.e. an idle share of (p-1)/(v m + p - 1).
+  auto run = [&](int v) {
+    return simulate(dense_yaml(),
+                    {"model.vocab=1000", "training.global_batch_sequences=1024", "parallelism.data=4",
+                     "parallelism.expert=1", "parallelism.pipeline=4", "parallelism.micro_batches=8",
+                     "parallelism.virtual_stages=" + std::to_string(v)});
+  };
+  for (int v : {1, 2}) {
+    const auto r = run(v);
+    const double idle_share = breakdown(r, "idle_s") / r["step_time_s"].get<double>();
+    const double expected = 3.0 / (v * 8 + 3.0);
+    EXPECT_NEAR(idle_share, expected, 0.25 * expected) << "virtual stages " << v;
+  }
+  EXPECT_LT(run(2)["step_time_s"].get<double>(), run(1)["step_time_s"].get<double>());
+  EXPECT_THROW(simulate(dense_yaml(), {"parallelism.data=4", "parallelism.expert=1", "parallelism.pipeline=4",
+                                       "parallelism.micro_batches=6", "parallelism.virtual_stages=2"}),
+               ConfigError);  // micro-batches not a multiple of the stages
+}
+
+TEST(StepSimulation, BalancedStagesCarryTheLogitsOfALargeVocabulary) {
+  // A 32K vocabulary makes the last stage's logits worth about three layers of this small model;
+  // `stage_layers: auto` gives that stage fewer layers and the pipeline idles less.
+  const std::vector<std::string> base{"model.vocab=32000",      "training.global_batch_sequences=1024",
+                                      "parallelism.data=4",     "parallelism.expert=1",
+                                      "parallelism.pipeline=4", "parallelism.micro_batches=16"};
+  auto balanced = base;
+  balanced.push_back("parallelism.stage_layers=auto");
+  const auto even = simulate(dense_yaml(), base);
+  const auto tuned = simulate(dense_yaml(), balanced);
+  EXPECT_LT(breakdown(tuned, "idle_s"), 0.8 * breakdown(even, "idle_s"));
+  EXPECT_LT(tuned["step_time_s"].get<double>(), even["step_time_s"].get<double>());
+  auto given = base;
+  given.push_back("parallelism.stage_layers=[3, 2, 2, 1]");
+  EXPECT_NO_THROW(simulate(dense_yaml(), given));
+  given.back() = "parallelism.stage_layers=[3, 2, 2]";
+  EXPECT_THROW(simulate(dense_yaml(), given), ConfigError);
+}
+
 TEST(StepSimulation, TooLittleMemoryIsAClearError) {
   try {
     simulate(kSmallMoe, {"model.d_model=16384", "model.d_ff=65536", "model.expert_d_ff=65536",
