@@ -43,13 +43,12 @@ collectives::CollectiveOp data_parallel_op(Kind kind) {
 
 }  // namespace
 
-std::vector<DemandPrice> price_demands(const BuiltStep& step, const workloads::RunSpec& run,
-                                       const topologies::Topology& topology,
-                                       network::NetworkBackend& backend) {
+std::vector<network::Schedule> demand_schedules(const BuiltStep& step, const workloads::RunSpec& run,
+                                                const topologies::Topology& topology,
+                                                const NetworkDemand& d) {
   const auto& L = step.layout;
-  std::vector<DemandPrice> prices;
-  for (const auto& d : step.demands) {
-    std::vector<network::Schedule> schedules;
+  std::vector<network::Schedule> schedules;
+  {
     std::vector<collectives::ByteMatrix> matrices;  // kept alive while requests point at them
     auto add = [&](collectives::CollectiveOp op, std::vector<int> group, double bytes,
                    const collectives::ByteMatrix* m) {
@@ -84,7 +83,7 @@ std::vector<DemandPrice> price_demands(const BuiltStep& step, const workloads::R
       case Kind::kTpAllReduce:
         for (int r = 0; r < L.data; ++r) {
           std::vector<int> group;
-          for (int t = 0; t < L.tensor; ++t) group.push_back(L.device(0, r, t));
+          for (int t = 0; t < L.tensor; ++t) group.push_back(L.device(d.stage, r, t));
           add(collectives::CollectiveOp::kAllReduce, std::move(group), d.bytes, nullptr);
         }
         break;
@@ -123,6 +122,16 @@ std::vector<DemandPrice> price_demands(const BuiltStep& step, const workloads::R
         break;
       }
     }
+  }
+  return schedules;
+}
+
+std::vector<DemandPrice> price_demands(const BuiltStep& step, const workloads::RunSpec& run,
+                                       const topologies::Topology& topology,
+                                       network::NetworkBackend& backend) {
+  std::vector<DemandPrice> prices;
+  for (const auto& d : step.demands) {
+    const auto schedules = demand_schedules(step, run, topology, d);
     DemandPrice p;
     for (const auto& s : schedules) p.network_bytes += s.network_bytes();
     if (p.network_bytes > 0 || !schedules.empty()) {

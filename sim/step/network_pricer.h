@@ -22,6 +22,12 @@ struct DemandPrice {
   topologies::LinkId busiest_link = 0;
 };
 
+/// The transfer schedules of demand `d`, one per group that runs it (all at once): every expert-parallel
+/// group of the demand's stage for an all-to-all, every group of the kind for an all-reduce, every device of
+/// the stage sending to the next for p2p.
+std::vector<network::Schedule> demand_schedules(const BuiltStep& step, const workloads::RunSpec& run,
+                                                const topologies::Topology& topology, const NetworkDemand& d);
+
 /// Prices every demand of `step` on `topology`: an all-to-all demand is every expert-parallel group of one
 /// stage exchanging its routed tokens at once (all tensor ranks, all data-parallel replicas), with per-pair
 /// bytes from the routing draw; all-reduces are every group of that kind at once; p2p is every device of a

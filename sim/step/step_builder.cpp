@@ -175,7 +175,7 @@ class Builder {
     auto tp_allreduce = [&]() {
       if (tp_ <= 1) return;
       const double bytes = out_.tokens_per_microbatch * m_.d_model * dtype_;
-      const auto d = demand(NetworkDemand::Kind::kTpAllReduce, -1, 0, bytes);
+      const auto d = demand(NetworkDemand::Kind::kTpAllReduce, -1, stage, bytes);
       auto ids = collective(devs, prev, OpCategory::kTpAllReduce, d, backward, global_layer, mb,
                             run_.simulation.overlap.tp_comm);
       prev = ids;
@@ -280,8 +280,8 @@ class Builder {
     // Experts are tensor-parallel too: their partial outputs are reduced over the tensor group like a dense
     // FFN's (an all-gather + reduce-scatter pair moves the bytes of one all-reduce).
     if (tp_ > 1) {
-      const auto d =
-          demand(NetworkDemand::Kind::kTpAllReduce, -1, 0, out_.tokens_per_microbatch * m_.d_model * dtype_);
+      const auto d = demand(NetworkDemand::Kind::kTpAllReduce, -1, stage,
+                            out_.tokens_per_microbatch * m_.d_model * dtype_);
       prev = collective(devs, prev, OpCategory::kTpAllReduce, d, backward, layer, mb,
                         run_.simulation.overlap.tp_comm);
     }

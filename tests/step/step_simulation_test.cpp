@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "topologies/accelerator.h"
 #include "workloads/config_error.h"
 
@@ -305,6 +307,40 @@ TEST(StepSimulation, SimGridPtaskBackendAgreesWithAnalyticOnASmallCluster) {
   EXPECT_EQ(p["backend"], "ptask");
   EXPECT_NEAR(p["step_time_s"].get<double>() / a["step_time_s"].get<double>(), 1.0, 0.10);
 }
+
+// The whole step on SimGrid (ptask) against the analytic engine on MoE and dense layouts of 16 to 128 GPUs.
+// Non-rail fat-trees: SimGrid's single path per pair must spread over the spines like ECMP does.
+class SimGridWholeStep : public ::testing::TestWithParam<std::pair<const char*, std::vector<std::string>>> {};
+
+TEST_P(SimGridWholeStep, WithinTenPercentOfAnalytic) {
+  const auto& [name, sets] = GetParam();
+  auto overrides = sets;
+  overrides.push_back("cluster.fabric.rail_optimized=false");
+  const std::string yaml = std::string(name).rfind("dense", 0) == 0 ? dense_yaml() : std::string(kSmallMoe);
+  const auto a = simulate(yaml, overrides, "analytic");
+  const auto p = simulate(yaml, overrides, "ptask");
+  EXPECT_NEAR(p["step_time_s"].get<double>() / a["step_time_s"].get<double>(), 1.0, 0.10) << name;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Layouts, SimGridWholeStep,
+    ::testing::Values(
+        std::make_pair("moe16", std::vector<std::string>{}),
+        std::make_pair("moe64", std::vector<std::string>{"cluster.devices=64", "parallelism.data=64",
+                                                         "training.global_batch_sequences=128"}),
+        std::make_pair("tp8-pp2-32",
+                       std::vector<std::string>{"cluster.devices=32", "parallelism.data=2",
+                                                "parallelism.expert=2", "parallelism.tensor=8",
+                                                "parallelism.pipeline=2", "parallelism.micro_batches=4"}),
+        std::make_pair("dense-tp8-pp4-128",
+                       std::vector<std::string>{"cluster.devices=128", "parallelism.data=4",
+                                                "parallelism.expert=1", "parallelism.tensor=8",
+                                                "parallelism.pipeline=4", "parallelism.micro_batches=8"})),
+    [](const auto& info) {
+      std::string n = info.param.first;
+      std::replace(n.begin(), n.end(), '-', '_');
+      return n;
+    });
 
 }  // namespace
 }  // namespace moesim::sim

@@ -1,0 +1,358 @@
+// A whole step DAG on SimGrid (declared in sim/network/step_dag.h). One of the files of moesim that include
+// SimGrid headers.
+#include <xbt/log.h>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <simgrid/s4u.hpp>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "sim/network/simgrid_backend.h"
+#include "sim/network/step_dag.h"
+#include "sim/network/subprocess.h"
+
+namespace sg4 = simgrid::s4u;
+
+namespace moesim::network {
+namespace {
+
+/// Speed of the hosts that stand for compute units and fixed overheads: a duration t is t × kSpeed FLOPs.
+constexpr double kSpeed_flops = 1e9;
+/// Hosts that run the fixed overheads (launch and per-step latencies) of the collectives in flight, one
+/// overhead per host at a time (the ptask model does not give a multi-core host's cores to separate
+/// activities: they would share one core and stretch each other's latencies).
+constexpr std::size_t kMaxTimers = 4096;
+
+struct Platform {
+  std::vector<sg4::Host*> devices;  ///< the cluster's devices (collective endpoints)
+  std::vector<sg4::Host*> compute;  ///< one per simulated device
+  std::vector<sg4::Host*> timers;   ///< a pool for the collectives' fixed overheads
+};
+
+std::uint64_t pair_key(int src, int dst) {
+  return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(src)) << 32) |
+         static_cast<std::uint32_t>(dst);
+}
+
+Platform build_platform(const topologies::Topology& topo, const StepDag& dag) {
+  Platform p;
+  auto* zone = sg4::create_full_zone("fabric");
+  for (int d = 0; d < topo.device_count(); ++d)
+    p.devices.push_back(zone->create_host("dev" + std::to_string(d), kSpeed_flops)->seal());
+  for (int d = 0; d < dag.compute_devices; ++d)
+    p.compute.push_back(zone->create_host("compute" + std::to_string(d), kSpeed_flops)->seal());
+  std::size_t schedules = 0;
+  for (const auto& t : dag.tasks)
+    if (t.collective >= 0)
+      schedules += dag.collectives[static_cast<std::size_t>(t.collective)].schedules.size();
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, std::min(schedules, kMaxTimers)); ++i)
+    p.timers.push_back(zone->create_host("timer" + std::to_string(i), kSpeed_flops)->seal());
+  const auto& g = topo.graph();
+  for (auto v : boost::make_iterator_range(boost::vertices(g)))
+    if (g[v].kind == topologies::VertexKind::kSwitch) zone->create_router("sw" + std::to_string(v));
+  std::vector<sg4::Link*> links(topo.link_count());
+  for (std::size_t l = 0; l < links.size(); ++l) {
+    const auto& props = topo.link(static_cast<topologies::LinkId>(l));
+    links[l] = zone->create_link("link" + std::to_string(l), props.bandwidth_Bps)
+                   ->set_latency(props.latency_s)
+                   ->set_sharing_policy(sg4::Link::SharingPolicy::SHARED)
+                   ->seal();
+  }
+  std::unordered_set<std::uint64_t> routed;
+  std::vector<topologies::LinkId> path;
+  std::vector<sg4::LinkInRoute> route;
+  for (const auto& c : dag.collectives)
+    for (const auto& s : c.schedules)
+      for (const auto& ph : s.phases)
+        for (const auto& t : ph.transfers) {
+          if (t.src == t.dst || t.bytes <= 0 || !routed.insert(pair_key(t.src, t.dst)).second) continue;
+          topo.single_path(t.src, t.dst, path);
+          route.clear();
+          for (auto l : path) route.emplace_back(links[l]);
+          zone->add_route(p.devices[t.src]->get_netpoint(), p.devices[t.dst]->get_netpoint(), nullptr,
+                          nullptr, route, false);
+        }
+  zone->seal();
+  return p;
+}
+
+/// The network activities of one phase: one parallel task over its participants (dense bytes matrix) when
+/// that is affordable, else one 2-host parallel task per transfer (ptask); one flow per transfer (flow).
+std::vector<sg4::ActivityPtr> phase_activities(const Phase& phase, const Platform& platform,
+                                               BackendKind kind) {
+  std::vector<const Transfer*> real;
+  for (const auto& t : phase.transfers)
+    if (t.src != t.dst && t.bytes > 0) real.push_back(&t);
+  std::vector<sg4::ActivityPtr> out;
+  if (kind == BackendKind::kFlow) {
+    for (const auto* t : real) {
+      auto c = sg4::Comm::sendto_init(platform.devices[t->src], platform.devices[t->dst]);
+      c->set_payload_size(static_cast<std::uint64_t>(std::llround(t->bytes)));
+      out.push_back(c);
+    }
+    return out;
+  }
+  std::vector<int> members;
+  for (const auto* t : real) {
+    members.push_back(t->src);
+    members.push_back(t->dst);
+  }
+  std::sort(members.begin(), members.end());
+  members.erase(std::unique(members.begin(), members.end()), members.end());
+  const double k = static_cast<double>(members.size());
+  if (!real.empty() && k * k <= 16.0 * static_cast<double>(real.size())) {
+    std::unordered_map<int, std::size_t> index;
+    std::vector<sg4::Host*> hosts;
+    for (int d : members) {
+      index.emplace(d, hosts.size());
+      hosts.push_back(platform.devices[static_cast<std::size_t>(d)]);
+    }
+    std::vector<double> bytes(members.size() * members.size(), 0.0);
+    for (const auto* t : real) bytes[index[t->src] * members.size() + index[t->dst]] += t->bytes;
+    auto exec = sg4::Exec::init();
+    exec->set_hosts(hosts)
+        ->set_flops_amounts(std::vector<double>(members.size(), 0.0))
+        ->set_bytes_amounts(bytes);
+    out.push_back(exec);
+    return out;
+  }
+  for (const auto* t : real) {
+    auto exec = sg4::Exec::init();
+    exec->set_hosts({platform.devices[static_cast<std::size_t>(t->src)],
+                     platform.devices[static_cast<std::size_t>(t->dst)]})
+        ->set_flops_amounts({0.0, 0.0})
+        ->set_bytes_amounts({0.0, t->bytes, 0.0, 0.0});
+    out.push_back(exec);
+  }
+  return out;
+}
+
+/// Drives the DAG from completion callbacks: a task starts once its dependencies have ended; a collective
+/// task runs all its schedules phase by phase (overhead on the timer host, then the phase's activities).
+class StepRunner {
+ public:
+  StepRunner(const StepDag& dag, const Platform& platform, BackendKind kind)
+      : dag_(dag), platform_(platform), kind_(kind), pending_(dag.tasks.size(), 0), succ_(dag.tasks.size()) {
+    for (std::size_t i = platform.timers.size(); i-- > 0;) free_timers_.push_back(static_cast<int>(i));
+    for (std::size_t t = 0; t < dag.tasks.size(); ++t) {
+      pending_[t] = static_cast<int>(dag.tasks[t].deps.size());
+      for (int d : dag.tasks[t].deps) succ_[static_cast<std::size_t>(d)].push_back(static_cast<int>(t));
+    }
+    times_.start_s.assign(dag.tasks.size(), 0.0);
+    times_.end_s.assign(dag.tasks.size(), 0.0);
+  }
+
+  void start() {
+    for (std::size_t t = 0; t < dag_.tasks.size(); ++t)
+      if (pending_[t] == 0) ready_.push_back(static_cast<int>(t));
+    drain();
+  }
+
+  void on_completion(const sg4::Activity& a) {
+    const auto it = owner_.find(&a);
+    if (it == owner_.end()) return;
+    const Owner o = it->second;
+    owner_.erase(it);
+    if (o.schedule < 0) {
+      finished_.push_back(o.task);
+    } else {
+      auto& st = schedules_[static_cast<std::size_t>(o.schedule)];
+      if (o.timer >= 0) free_timers_.push_back(o.timer);
+      if (--st.outstanding == 0) {
+        if (st.in_overhead) {
+          start_transfers(o.schedule);
+        } else {
+          ++st.phase;
+          start_phase(o.schedule);
+        }
+      }
+    }
+    drain();
+  }
+
+  bool all_done() const { return done_ == dag_.tasks.size(); }
+  DagTimes times() const { return times_; }
+
+ private:
+  struct Owner {
+    int task;
+    int schedule;    // -1: the compute Exec of `task`
+    int timer = -1;  // the timer host an overhead ran on, given back when it ends
+  };
+  struct ScheduleRun {
+    int task = 0;
+    const Schedule* schedule = nullptr;
+    std::size_t phase = 0;
+    int outstanding = 0;
+    bool in_overhead = false;
+    std::vector<sg4::ActivityPtr> live;
+  };
+
+  // Starts what became ready and ends what finished, until neither is left (zero-time tasks end at once).
+  void drain() {
+    while (!ready_.empty() || !finished_.empty()) {
+      if (!finished_.empty()) {
+        const int t = finished_.front();
+        finished_.pop_front();
+        times_.end_s[static_cast<std::size_t>(t)] = sg4::Engine::get_clock();
+        ++done_;
+        for (int n : succ_[static_cast<std::size_t>(t)])
+          if (--pending_[static_cast<std::size_t>(n)] == 0) ready_.push_back(n);
+        continue;
+      }
+      const int t = ready_.front();
+      ready_.pop_front();
+      begin(t);
+    }
+  }
+
+  void begin(int t) {
+    const auto& task = dag_.tasks[static_cast<std::size_t>(t)];
+    times_.start_s[static_cast<std::size_t>(t)] = sg4::Engine::get_clock();
+    if (task.collective < 0) {
+      if (task.duration_s <= 0) return finished_.push_back(t);
+      auto exec = sg4::Exec::init();
+      exec->set_flops_amount(task.duration_s * kSpeed_flops)
+          ->set_host(platform_.compute[static_cast<std::size_t>(task.device)]);
+      owner_.emplace(exec.get(), Owner{t, -1});
+      compute_live_.emplace(t, exec);
+      exec->start();
+      return;
+    }
+    const auto& coll = dag_.collectives[static_cast<std::size_t>(task.collective)];
+    collective_left_[t] = 0;
+    for (const auto& s : coll.schedules) {
+      if (s.phases.empty() && s.launch_s <= 0) continue;
+      ScheduleRun run;
+      run.task = t;
+      run.schedule = &s;
+      schedules_.push_back(std::move(run));
+      ++collective_left_[t];
+      start_phase(static_cast<int>(schedules_.size()) - 1);
+    }
+    if (collective_left_[t] == 0) finished_.push_back(t);
+  }
+
+  void track(int s, sg4::ActivityPtr a, int timer = -1) {
+    owner_.emplace(a.get(), Owner{schedules_[static_cast<std::size_t>(s)].task, s, timer});
+    schedules_[static_cast<std::size_t>(s)].live.push_back(std::move(a));
+    ++schedules_[static_cast<std::size_t>(s)].outstanding;
+  }
+
+  void start_phase(int s) {
+    auto& st = schedules_[static_cast<std::size_t>(s)];
+    // Activities are kept until the run ends: releasing one from inside its own completion callback leaves
+    // SimGrid with a dangling activity (flows have no other owner).
+    if (st.phase >= st.schedule->phases.size()) {
+      if (--collective_left_[st.task] == 0) finished_.push_back(st.task);
+      return;
+    }
+    double wait_s = st.schedule->phases[st.phase].overhead_s;
+    if (st.phase == 0) wait_s += st.schedule->launch_s;
+    if (wait_s <= 0) return start_transfers(s);
+    st.in_overhead = true;
+    // A free timer host; when every one is busy (more than kMaxTimers overheads at once) they are shared.
+    int timer = -1;
+    if (!free_timers_.empty()) {
+      timer = free_timers_.back();
+      free_timers_.pop_back();
+    }
+    auto exec = sg4::Exec::init();
+    exec->set_flops_amount(wait_s * kSpeed_flops)
+        ->set_host(
+            platform_.timers[static_cast<std::size_t>(timer >= 0 ? timer : s) % platform_.timers.size()]);
+    track(s, exec, timer);
+    exec->start();
+  }
+
+  void start_transfers(int s) {
+    auto& st = schedules_[static_cast<std::size_t>(s)];
+    st.in_overhead = false;
+    auto started = phase_activities(st.schedule->phases[st.phase], platform_, kind_);
+    if (started.empty()) {  // nothing crosses the network in this phase
+      ++st.phase;
+      return start_phase(s);
+    }
+    for (auto& a : started) track(s, a);
+    for (auto& a : started) a->start();
+  }
+
+  const StepDag& dag_;
+  const Platform& platform_;
+  BackendKind kind_;
+  std::vector<int> pending_;
+  std::vector<std::vector<int>> succ_;
+  DagTimes times_;
+  std::deque<int> ready_, finished_;
+  std::size_t done_ = 0;
+  std::unordered_map<const sg4::Activity*, Owner> owner_;
+  std::unordered_map<int, sg4::ActivityPtr> compute_live_;
+  std::unordered_map<int, int> collective_left_;
+  std::deque<ScheduleRun> schedules_;  // deque: stable addresses as runs are added
+  std::vector<int> free_timers_;
+};
+
+StepRunner* g_runner = nullptr;
+
+int count_endpoints(const StepDag& dag) {
+  std::unordered_set<int> devices;
+  for (const auto& c : dag.collectives)
+    for (const auto& s : c.schedules)
+      for (const auto& p : s.phases)
+        for (const auto& t : p.transfers)
+          if (t.src != t.dst && t.bytes > 0) {
+            devices.insert(t.src);
+            devices.insert(t.dst);
+          }
+  return static_cast<int>(devices.size());
+}
+
+std::vector<double> run_engine(const StepDag& dag, const topologies::Topology& topology, BackendKind kind,
+                               const BackendOptions& options) {
+  sg4::Engine engine("moesim");  // name-only constructor: no argv parsing
+  if (!options.simgrid_log) xbt_log_control_set("root.thresh:critical");
+  if (kind == BackendKind::kPtask) {
+    sg4::Engine::set_config("host/model:ptask_L07");
+  } else {
+    sg4::Engine::set_config("network/model:CM02");
+    sg4::Engine::set_config("network/crosstraffic:0");
+    sg4::Engine::set_config(
+        "network/TCP-gamma:1e18");  // RDMA fabrics have no TCP window (see simgrid_backend)
+  }
+  const Platform platform = build_platform(topology, dag);
+  StepRunner runner(dag, platform, kind);
+  g_runner = &runner;
+  sg4::Activity::on_completion_cb([](const sg4::Activity& a) {
+    if (g_runner != nullptr) g_runner->on_completion(a);
+  });
+  runner.start();
+  engine.run();
+  g_runner = nullptr;
+  if (!runner.all_done()) throw std::runtime_error("SimGrid stopped before every task of the step ended");
+  const auto t = runner.times();
+  std::vector<double> out = t.start_s;
+  out.insert(out.end(), t.end_s.begin(), t.end_s.end());
+  return out;
+}
+
+}  // namespace
+
+DagTimes run_step_dag(const StepDag& dag, const topologies::Topology& topology, BackendKind kind,
+                      const BackendOptions& options) {
+  if (kind == BackendKind::kAnalytic) throw std::invalid_argument("run_step_dag: not a SimGrid backend");
+  if (kind == BackendKind::kFlow && count_endpoints(dag) > kFlowMaxEndpoints)
+    throw std::invalid_argument("the flow backend simulates at most " + std::to_string(kFlowMaxEndpoints) +
+                                " endpoints; use --backend analytic or ptask");
+  const auto flat = run_in_subprocess([&] { return run_engine(dag, topology, kind, options); });
+  DagTimes times;
+  const auto n = dag.tasks.size();
+  times.start_s.assign(flat.begin(), flat.begin() + static_cast<std::ptrdiff_t>(n));
+  times.end_s.assign(flat.begin() + static_cast<std::ptrdiff_t>(n), flat.end());
+  return times;
+}
+
+}  // namespace moesim::network

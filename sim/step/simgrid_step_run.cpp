@@ -1,0 +1,87 @@
+#include "sim/step/simgrid_step_run.h"
+
+#include <algorithm>
+
+#include "sim/network/step_dag.h"
+#include "sim/step/network_pricer.h"
+
+namespace moesim::sim {
+namespace {
+
+/// The DAG task of every op (a collective's participants share one task) and the tasks themselves.
+struct Mapping {
+  std::vector<int> task_of_op;
+  network::StepDag dag;
+};
+
+Mapping map_ops(const StepGraph& graph) {
+  Mapping m;
+  const auto& ops = graph.ops();
+  m.dag.compute_devices = graph.device_count();
+  m.task_of_op.assign(ops.size(), -1);
+  std::vector<int> task_of_collective(graph.collectives().size(), -1);
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    const auto& op = ops[i];
+    if (op.collective >= 0) {
+      auto& t = task_of_collective[static_cast<std::size_t>(op.collective)];
+      if (t < 0) {
+        t = static_cast<int>(m.dag.tasks.size());
+        network::DagTask task;
+        task.collective = graph.collectives()[static_cast<std::size_t>(op.collective)].demand;
+        m.dag.tasks.push_back(task);
+      }
+      m.task_of_op[i] = t;
+      continue;
+    }
+    m.task_of_op[i] = static_cast<int>(m.dag.tasks.size());
+    m.dag.tasks.push_back({op.device, op.duration_s, -1, {}});
+  }
+  return m;
+}
+
+/// Edges: each op's explicit dependencies and its stream predecessor (streams are in order, kAsync ops
+/// are not), between the ops' tasks.
+void add_edges(const StepGraph& graph, Mapping& m) {
+  const auto& ops = graph.ops();
+  std::vector<std::int32_t> last(static_cast<std::size_t>(graph.device_count()) * kStreamCount, -1);
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    auto& deps = m.dag.tasks[static_cast<std::size_t>(m.task_of_op[i])].deps;
+    auto add = [&](std::int32_t from) {
+      const int t = m.task_of_op[static_cast<std::size_t>(from)];
+      if (t != m.task_of_op[i]) deps.push_back(t);
+    };
+    for (auto d : graph.deps()[i]) add(d);
+    if (ops[i].stream == Stream::kAsync) continue;
+    const auto slot =
+        static_cast<std::size_t>(ops[i].device) * kStreamCount + static_cast<std::size_t>(ops[i].stream);
+    if (last[slot] >= 0) add(last[slot]);
+    last[slot] = static_cast<std::int32_t>(i);
+  }
+  for (auto& t : m.dag.tasks) {
+    std::sort(t.deps.begin(), t.deps.end());
+    t.deps.erase(std::unique(t.deps.begin(), t.deps.end()), t.deps.end());
+  }
+}
+
+}  // namespace
+
+Schedule schedule_step_on_simgrid(const BuiltStep& step, const workloads::RunSpec& run,
+                                  const topologies::Topology& topology, network::BackendKind kind) {
+  auto m = map_ops(step.graph);
+  add_edges(step.graph, m);
+  for (const auto& d : step.demands) m.dag.collectives.push_back({demand_schedules(step, run, topology, d)});
+  const auto times = network::run_step_dag(m.dag, topology, kind);
+  Schedule s;
+  const auto n = step.graph.ops().size();
+  s.start_s.resize(n);
+  s.end_s.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    s.start_s[i] = times.start_s[static_cast<std::size_t>(m.task_of_op[i])];
+    s.end_s[i] = times.end_s[static_cast<std::size_t>(m.task_of_op[i])];
+  }
+  s.makespan_s = n ? *std::max_element(s.end_s.begin(), s.end_s.end()) : 0.0;
+  s.events = m.dag.tasks.size();
+  return s;
+}
+
+}  // namespace moesim::sim
