@@ -57,12 +57,13 @@ TrainingSpec parse_training_section(const YamlMap& s) {
                 : precision == "bf16" ? Precision::kBf16
                 : precision == "fp16" ? Precision::kFp16
                                       : Precision::kFp8;
+  t.matmul_precision = s.optional_choice("matmul_precision", {"fp32", "tf32", "bf16", "fp16", "fp8", "int8"});
   t.recompute = s.optional_boolean("recompute").value_or(false);
   if (auto v = s.optional_choice("optimizer", {"adam", "adafactor"})) {
     t.optimizer = *v == "adam" ? Optimizer::kAdam : Optimizer::kAdafactor;
   }
   s.finish({"global_batch_tokens", "global_batch_sequences", "sequence_length", "total_tokens", "precision",
-            "recompute", "optimizer"});
+            "matmul_precision", "recompute", "optimizer"});
   return t;
 }
 
@@ -112,7 +113,8 @@ SimulationSpec parse_simulation_section(const YamlMap& s) {
   if (auto r = s.optional_map("routing")) out.routing = parse_routing(*r);
   if (s.has("trace_devices")) out.trace_devices = s.integer_list("trace_devices", Bound::kNonNegative);
   out.steps = s.optional_integer("steps").value_or(1);
-  out.padded_dispatch = s.optional_choice("dispatch", {"dropless", "padded"}).value_or("dropless") == "padded";
+  out.padded_dispatch =
+      s.optional_choice("dispatch", {"dropless", "padded"}).value_or("dropless") == "padded";
   s.finish({"backend", "routing", "trace_devices", "steps", "dispatch"});
   return out;
 }

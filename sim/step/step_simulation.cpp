@@ -95,6 +95,22 @@ nlohmann::json activity_json(const ActivitySeconds& a) {
           {"pipeline_p2p_s", at(Activity::kPipelineP2p)}, {"idle_s", at(Activity::kIdle)}};
 }
 
+double compute_measured_fraction(const KernelTime& t) {
+  return t.time_s > 0 ? t.measured_s / t.time_s : 0.0;
+}
+
+/// Compute per op family (gemm, grouped_gemm, attention, elementwise): time per simulated device and the
+/// share of it taken from measured profile entries.
+nlohmann::json compute_families_json(const KernelTime& t, int simulated_devices) {
+  nlohmann::json j = nlohmann::json::object();
+  for (int f = 0; f < kOpFamilies; ++f) {
+    j[to_string(static_cast<OpFamily>(f))] = {
+        {"time_s", t.family_s[f] / std::max(1, simulated_devices)},
+        {"measured_fraction", t.family_s[f] > 0 ? t.family_measured_s[f] / t.family_s[f] : 0.0}};
+  }
+  return j;
+}
+
 }  // namespace
 
 nlohmann::json simulate_scenario(const YAML::Node& root_node, const std::string& file,
@@ -117,7 +133,7 @@ nlohmann::json simulate_scenario(const YAML::Node& root_node, const std::string&
   const auto& acc = topologies::find_accelerator(cluster.accelerator);
   const auto accounting = workloads::account_model(
       run.model, {run.training.sequence_length, workloads::bytes_per_element(run.training.precision)});
-  const auto compute = make_compute(acc);
+  const auto compute = make_compute(acc, run, root, options.profile_path);
   progress("scenario " + run.name + ": " + std::to_string(cluster.device_count()) + " x " + acc.name);
 
   // Routing draws: one per MoE layer up to 8, reused cyclically (each is priced once on the network).
@@ -209,8 +225,13 @@ nlohmann::json simulate_scenario(const YAML::Node& root_node, const std::string&
   j["steps_per_s"] = 1.0 / step_s;
   j["model_flops_per_step"] = accounting.flops_per_token_train * tokens_per_step;
   j["executed_flops_per_step"] = executed_flops;
-  j["mfu"] = accounting.flops_per_token_train * tokens_per_step /
-             (step_s * devices * acc.peak_dense_bf16_flop_per_s);
+  // MFU against the peak of the matmul format in use; mfu_bf16 against the bf16 peak, for comparisons.
+  const double model_flop_rate = accounting.flops_per_token_train * tokens_per_step / (step_s * devices);
+  j["mfu"] = model_flop_rate / compute.matmul_peak_flop_per_s();
+  j["mfu_bf16"] = model_flop_rate / compute.bf16_peak_flop_per_s();
+  j["matmul_precision"] = compute.matmul_format();
+  j["compute_measured_fraction"] = compute_measured_fraction(step.compute_time);
+  j["compute_by_family"] = compute_families_json(step.compute_time, step.graph.device_count());
   j["breakdown_s"] = activity_json(breakdown.mean_s);
   j["a2a_bytes_per_step"] = a2a_bytes;
   nlohmann::json per_tier = nlohmann::json::object();

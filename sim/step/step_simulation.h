@@ -15,6 +15,7 @@ struct SimulateOptions {
   std::optional<std::string> backend;  ///< overrides `simulation.backend` (analytic | ptask | flow)
   std::string trace_path;              ///< write a Chrome/Perfetto trace of the step here ("" = none)
   bool progress = false;               ///< progress messages on stderr
+  std::string profile_path;            ///< measured profile DB overriding compute.profile ("" = none)
 };
 
 /// Simulates one training step of the scenario in `root` (read from `file`, for messages) and returns the
