@@ -1,6 +1,7 @@
 #include "sim/step/compute_setup.h"
 
 #include <filesystem>
+#include <utility>
 
 #include "kernels/profile_db.h"
 #include "workloads/config_error.h"
@@ -72,8 +73,11 @@ kernels::ChipModel chip_model(const topologies::AcceleratorSpec& acc, NumberForm
   return c;
 }
 
-ComputeModel make_compute(const topologies::AcceleratorSpec& acc, const workloads::RunSpec& run,
-                          const YamlMap& root, const std::string& profile_override) {
+namespace {
+
+/// The chip in the scenario's formats (see make_compute).
+ComputeFormats formats_for(const topologies::AcceleratorSpec& acc, const workloads::RunSpec& run,
+                           const YamlMap& root) {
   const NumberFormat format = matmul_format(acc, run, root);
   const NumberFormat storage = storage_format(run.training.precision);
   ComputeFormats f;
@@ -92,6 +96,13 @@ ComputeModel make_compute(const topologies::AcceleratorSpec& acc, const workload
   f.fused_attention_d64 = acc.compute.fused_attention_fraction_d64;
   f.fused_attention_d128 = acc.compute.fused_attention_fraction_d128;
   f.fused_attention_short_factor = acc.compute.fused_attention_short_sequence_factor;
+  return f;
+}
+
+/// The compute: keys that need the chip or the rest of the scenario.
+void check_compute_section(const topologies::AcceleratorSpec& acc, const workloads::RunSpec& run,
+                           const YamlMap& root, const ComputeFormats& f) {
+  const NumberFormat storage = storage_format(run.training.precision);
   if (run.compute.attention == workloads::AttentionKernel::kFused) {
     const YamlMap section = root.map("compute");
     if (!(f.fused_attention_d128 > 0))
@@ -102,20 +113,29 @@ ComputeModel make_compute(const topologies::AcceleratorSpec& acc, const workload
                                     std::string(workloads::to_string(run.training.precision)) +
                                     ": FlashAttention runs on bf16 or fp16 activations");
   }
-
   if (run.compute.einsum_dispatch_group && !run.simulation.padded_dispatch) {
     root.map("compute").fail("einsum_dispatch_group",
                              "simulation.dispatch: padded: the einsum dispatch moves capacity-sized buffers");
   }
-  // The measured profile: the option, the scenario, or the committed one.
-  std::string path, key;
-  if (!profile_override.empty()) {
-    path = profile_override, key = "--profile";
-  } else if (run.compute.profile) {
-    const std::filesystem::path p(*run.compute.profile);
-    path = p.is_absolute() ? p.string() : (std::filesystem::path(root.file()).parent_path() / p).string();
-    key = "compute.profile";
-  }
+}
+
+/// The profile chosen explicitly (path and the key that chose it), or empty.
+std::pair<std::string, std::string> chosen_profile(const workloads::RunSpec& run, const YamlMap& root,
+                                                   const std::string& profile_override) {
+  if (!profile_override.empty()) return {profile_override, "--profile"};
+  if (!run.compute.profile) return {};
+  const std::filesystem::path p(*run.compute.profile);
+  return {p.is_absolute() ? p.string() : (std::filesystem::path(root.file()).parent_path() / p).string(),
+          "compute.profile"};
+}
+
+}  // namespace
+
+ComputeModel make_compute(const topologies::AcceleratorSpec& acc, const workloads::RunSpec& run,
+                          const YamlMap& root, const std::string& profile_override) {
+  const ComputeFormats f = formats_for(acc, run, root);
+  check_compute_section(acc, run, root, f);
+  auto [path, key] = chosen_profile(run, root, profile_override);
   const kernels::ChipModel bf16 =
       acc.matmul_format(NumberFormat::kBf16) ? chip_model(acc, NumberFormat::kBf16) : f.matmul;
   std::string what = "shape model (" + f.matmul_format + " on " + acc.name + ")";
@@ -125,7 +145,7 @@ ComputeModel make_compute(const topologies::AcceleratorSpec& acc, const workload
       return ComputeModel(kernels::KernelCostModel(bf16), f, run.compute.calibration, what);
     path = own;
   }
-  kernels::ProfileDb db = kernels::read_profile_db(path);
+  const kernels::ProfileDb db = kernels::read_profile_db(path);
   if (!key.empty()) {
     const std::string why = kernels::profile_gpu_mismatch(db, std::string(acc.compute.cuda_name), acc.name);
     if (!why.empty() && key == "--profile") throw ConfigError(path, 0, key, why);
