@@ -43,8 +43,8 @@ NumberFormat matmul_format(const topologies::AcceleratorSpec& acc, const workloa
   const NumberFormat storage = storage_format(run.training.precision);
   if (storage != NumberFormat::kFp32 && !acc.matmul_format(storage)) {
     fail_training(root, "precision",
-                  "a format the " + acc.name + " computes in (" + acc.matmul_format_names() +
-                      ", or fp32), got " + std::string(workloads::to_string(run.training.precision)));
+                  "a format the " + acc.name + " computes in (" + acc.matmul_format_names() + "), got " +
+                      std::string(workloads::to_string(run.training.precision)));
   }
   NumberFormat f = storage == NumberFormat::kFp32 ? acc.compute.fp32_matmul_default : storage;
   if (run.training.matmul_precision) {
