@@ -1,12 +1,11 @@
-// `moesim profile [--out FILE]`: times the MoE CUDA kernels on the local GPU and writes a profile DB
-// (kernels/profile_db.h). Without CUDA support or without a GPU it says so and returns 2.
+// `moesim profile [--out FILE] [--quick]`: times the MoE CUDA kernels on the local GPU and writes a profile
+// DB (kernels/profile_db.h). The GPU work runs in the `moesim-gpu` helper (cli/gpu_exec.h); without CUDA
+// support or without a GPU it says so and returns 2.
 #include <boost/program_options.hpp>
 #include <iostream>
 
 #include "cli/command.h"
-#ifdef MOESIM_HAVE_CUDA
-#include "kernels/gpu_tools.h"
-#endif
+#include "cli/gpu_exec.h"
 
 namespace po = boost::program_options;
 
@@ -24,12 +23,9 @@ int run_profile(const std::vector<std::string>& args) {
     std::cout << desc << "\n";
     return 0;
   }
-#ifdef MOESIM_HAVE_CUDA
-  return kernels::run_kernel_profile(vm["out"].as<std::string>(), std::cout, vm.count("quick") > 0);
-#else
-  std::cerr << "moesim profile: built without CUDA (no nvcc at configure time), cannot run the GPU kernels\n";
-  return 2;
-#endif
+  std::vector<std::string> helper_args{"--out", vm["out"].as<std::string>()};
+  if (vm.count("quick")) helper_args.push_back("--quick");
+  return exec_gpu_helper("profile", helper_args);
 }
 
 }  // namespace moesim::cli

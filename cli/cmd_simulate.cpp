@@ -13,7 +13,7 @@ namespace moesim::cli {
 
 int run_simulate(const std::vector<std::string>& args) {
   po::options_description desc("moesim simulate SCENARIO.yaml [options]");
-  std::string scenario, json_path, trace_path, backend;
+  std::string scenario, json_path, trace_path, backend, profile;
   std::vector<std::string> sets;
   desc.add_options()("help,h", "show this help")(
       "backend", po::value(&backend), "network backend: analytic | ptask | flow (default: the scenario's)")(
@@ -21,11 +21,14 @@ int run_simulate(const std::vector<std::string>& args) {
       "trace", po::value(&trace_path),
       "write a Chrome/Perfetto trace of the step (devices: simulation.trace_devices)")(
       "set", po::value(&sets)->composing(), "override a scenario key, e.g. --set model.capacity_factor=2.0")(
-      "quiet,q", "no progress messages on stderr");
+      "profile", po::value(&profile),
+      "measured kernel profile DB (moesim profile) to use instead of compute.profile; it must have been "
+      "measured on the scenario's accelerator")("quiet,q", "no progress messages on stderr");
   po::variables_map vm;
   if (!parse_scenario_command(args, desc, scenario, vm)) return 0;
   sim::SimulateOptions options;
   if (!backend.empty()) options.backend = backend;
+  options.profile_path = profile;
   options.progress = !vm.count("quiet");
   const auto result = reports::simulate_scenario_file(scenario, sets, options, trace_path);
   reports::print_simulation(std::cout, result);

@@ -1,12 +1,11 @@
 // `moesim validate-kernels`: runs every MoE CUDA kernel against its CPU reference on random inputs and prints
-// achieved vs roofline. Without CUDA support or without a GPU it says so and returns 2.
+// achieved vs roofline. The GPU work runs in the `moesim-gpu` helper (cli/gpu_exec.h); without CUDA support
+// or without a GPU it says so and returns 2.
 #include <boost/program_options.hpp>
 #include <iostream>
 
 #include "cli/command.h"
-#ifdef MOESIM_HAVE_CUDA
-#include "kernels/gpu_tools.h"
-#endif
+#include "cli/gpu_exec.h"
 
 namespace po = boost::program_options;
 
@@ -22,13 +21,7 @@ int run_validate_kernels(const std::vector<std::string>& args) {
     std::cout << desc << "\n";
     return 0;
   }
-#ifdef MOESIM_HAVE_CUDA
-  return kernels::run_kernel_validation(std::cout);
-#else
-  std::cerr << "moesim validate-kernels: built without CUDA (no nvcc at configure time), cannot run the GPU "
-               "kernels\n";
-  return 2;
-#endif
+  return exec_gpu_helper("validate-kernels", {});
 }
 
 }  // namespace moesim::cli

@@ -160,12 +160,15 @@ int run_kernel_profile(const std::string& out_path, std::ostream& log, bool quic
       int d, f, e, k;
       bool glu;
     };
-    // GShard/GLaM-like (E=8, top-2), a large dense-ish expert, fine-grained experts, Switch-like top-1, GLU.
-    std::vector<Family> families = {{1024, 4096, 8, 2, false},
-                                    {4096, 4096, 8, 2, false},
-                                    {2048, 1024, 64, 2, false},
-                                    {4096, 2048, 64, 1, false},
-                                    {2048, 2048, 16, 4, true}};
+    // GShard/GLaM-like (E=8, top-2), a large dense-ish expert, fine-grained experts, Switch-like top-1, GLU;
+    // then the presets' own shapes, so that their scenarios fall inside the profiled range: GLaM-1.7B
+    // (d_ff 8192) with 1 expert per GPU (top-1: one expert cannot take two copies of a token) and with 8,
+    // GLaM-64B (d_model 8192, d_ff 32768) with one expert per GPU, Switch-Base (768 x 3072, top-1) with 8.
+    std::vector<Family> families = {{1024, 4096, 8, 2, false}, {4096, 4096, 8, 2, false},
+                                    {2048, 1024, 64, 2, false}, {4096, 2048, 64, 1, false},
+                                    {2048, 2048, 16, 4, true},  {2048, 8192, 1, 1, false},
+                                    {2048, 8192, 8, 2, false},  {8192, 32768, 1, 1, false},
+                                    {768, 3072, 8, 1, false}};
     std::vector<int> tokens = {1024, 4096, 16384};
     std::vector<double> skews = {0.0, 1.2};
     int reps = 30;

@@ -1,76 +1,85 @@
-// moesim kernels — how long one MoE kernel takes at a given shape: interpolated from a measured profile DB
-// where the shape was measured, otherwise a roofline (Williams, Waterman, Patterson, CACM 2009):
-//   t = launch_overhead_s + max(FLOPs / (peak_flops · compute_eff), bytes / (mem_bw_Bps · memory_eff))
-// with, per kernel kind, the efficiencies and the overhead calibrated on the profile.
+// moesim kernels — how long one kernel takes at a given shape on one chip: the shape model
+// (kernels/gemm_model.h) everywhere, corrected by a profile measured on that chip wherever the shape lies
+// inside what the profile measured.
+//
+// The correction is the measured / modelled time ratio of each profile entry, interpolated log-log: at a
+// query shape inside the profiled range of every feature (tokens, d_model, d_ff, local experts, ...) the
+// log ratio is the inverse-distance-weighted mean (Shepard 1968, power 2) of the entries' log ratios in
+// log-feature space, with the token axis scaled by 1/4 so that neighbours along tokens of the same shape
+// family outweigh other families (chosen by leave-one-token-count-out cross-validation on h100.json:
+// tests/kernels/test_cost_model.cpp states the held-out errors). At a measured shape the answer is the
+// measurement itself; outside the range it is the shape model alone. Only skew-free (zipf_s = 0) bf16
+// entries are used: the step builder accounts for skew through each device's received tokens.
 #pragma once
 
 #include <array>
-#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "kernels/gemm_model.h"
 #include "kernels/kernel_shape.h"
 #include "kernels/profile_db.h"
 
 namespace moesim::kernels {
 
-/// Roofline parameters of one kernel kind.
-struct RooflineParams {
-  double launch_overhead_s = 4e-6;  ///< ≈ 4 µs per eager launch (kernels-state-of-the-art.md §0)
-  double compute_eff = 0.7;         ///< fraction of peak FLOP/s; H100 bf16 GEMMs reach ≈ 0.80 (MAMF table)
-  double memory_eff = 0.85;         ///< fraction of peak bytes/s; H100 streaming ≈ 0.84–0.90 of 3.35 TB/s
-};
-
 /// Where an estimate came from.
-enum class CostSource { kMeasured, kRoofline };
+enum class CostSource { kMeasured, kShapeModel };
 
+/// One estimate: its time and whether measurements set it.
 struct CostEstimate {
   double time_s = 0.0;
-  CostSource source = CostSource::kRoofline;
+  CostSource source = CostSource::kShapeModel;
+  bool measured() const { return source == CostSource::kMeasured; }
 };
 
-/// Kernel cost model of one accelerator. Measured shapes: log-log interpolation in the token count between
-/// the nearest measured token counts of the same shape family (same_shape_family), fastest implementation.
-/// Everything else: the roofline.
+/// Kernel cost model of one chip in bf16 (the format the profiler measures in).
 class KernelCostModel {
  public:
-  /// Measured + calibrated roofline from a profile DB; the peaks are the profile header's.
-  explicit KernelCostModel(const ProfileDb& db);
-  /// Reads `path` and checks that it was measured on `gpu` (exact name as CUDA reports it, e.g.
-  /// "NVIDIA H100 80GB HBM3"); another GPU → ConfigError naming the file and the key `gpu`.
-  static KernelCostModel from_profile_file(const std::string& path, const std::string& gpu);
-  /// Roofline only, for a chip with no profile (TPUs, other GPUs): peaks and one set of parameters for all
-  /// kinds (defaults from RooflineParams).
-  KernelCostModel(double peak_flops, double mem_bw_Bps, RooflineParams params = {});
-  /// Roofline only on other hardware, keeping this model's calibrated per-kind parameters.
-  KernelCostModel for_hardware(double peak_flops, double mem_bw_Bps) const;
+  /// The shape model alone: chips (or formats) with no profile.
+  explicit KernelCostModel(ChipModel chip);
+  /// The shape model corrected by `db`, a profile measured on this chip (callers check the GPU with
+  /// check_profile_gpu).
+  KernelCostModel(ChipModel chip, const ProfileDb& db);
 
-  CostEstimate estimate(KernelKind kind, const KernelShape& shape) const;
-  double time_s(KernelKind kind, const KernelShape& shape) const { return estimate(kind, shape).time_s; }
-  /// The roofline alone, ignoring measurements.
-  double roofline_time_s(KernelKind kind, const KernelShape& shape) const;
+  /// One MoE kernel of the layer (router GEMM, gating, dispatch, expert up / down, combine).
+  CostEstimate kernel(KernelKind kind, const KernelShape& shape) const;
+  /// A grouped GEMM: `shape.groups` products, one weight matrix per group, one kernel, no epilogue. The
+  /// profile's expert down-projections are such kernels.
+  CostEstimate grouped_gemm(const GemmShape& shape) const;
+  /// One plain GEMM kernel (groups = 1; batched products use grouped_gemm). The profile's cuBLAS
+  /// expert loop is a sequence of such calls, one per expert.
+  CostEstimate gemm(const GemmShape& shape) const;
+  /// The shape model's time for a MoE kernel, ignoring measurements.
+  double model_time_s(KernelKind kind, const KernelShape& shape) const;
 
-  const RooflineParams& params(KernelKind kind) const { return params_[static_cast<int>(kind)]; }
-  double peak_flops() const { return peak_flops_; }
-  double mem_bw_Bps() const { return mem_bw_Bps_; }
-  const std::string& gpu() const { return gpu_; }
+  bool has_profile() const { return has_profile_; }
+  const ChipModel& chip() const { return chip_; }
 
  private:
+  // In KernelKind's order (kExpertDown's table is the grouped GEMM one), then the plain GEMM table.
+  enum Table { kRouter, kGating, kDispatch, kExpertUp, kGrouped, kCombine, kGemm, kTables };
   struct Point {
-    double tokens, time_s;
+    std::array<double, 4> x{};  ///< log features, the token-like one first
+    int key = 0;                ///< a discrete feature that must match exactly (k, glu)
+    double log_ratio = 0;       ///< log(measured / modelled)
   };
-  struct Family {
-    KernelKind kind;
-    KernelShape shape;
-    std::vector<Point> points;  // sorted by tokens, fastest implementation per token count
+  struct Features {
+    std::array<double, 4> x{};
+    int dims = 0;
+    int key = 0;
   };
-  KernelCostModel() = default;
-  void calibrate(const ProfileDb& db);
+  static Features features(Table table, const KernelShape& shape);
+  static Features gemm_features(const GemmShape& shape);
+  std::optional<double> log_ratio(Table table, const Features& f) const;
+  void add(Table table, const Features& f, double measured_s, double modelled_s);
+  CostEstimate corrected(Table table, const Features& f, double modelled_s) const;
+  GemmShape expert_gemm(KernelKind kind, const KernelShape& shape) const;
 
-  std::string gpu_;
-  double peak_flops_ = 0.0, mem_bw_Bps_ = 0.0;
-  std::array<RooflineParams, kNumKernelKinds> params_{};
-  std::vector<Family> families_;
+  ChipModel chip_;
+  bool has_profile_ = false;
+  std::array<std::vector<Point>, kTables> tables_;
+  std::array<int, kTables> dims_{};
 };
 
 }  // namespace moesim::kernels

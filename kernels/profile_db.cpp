@@ -124,6 +124,20 @@ ProfileDb read_profile_db(const std::string& path) {
   return parse_profile_db(ss.str(), path);
 }
 
+std::string profile_gpu_mismatch(const ProfileDb& db, const std::string& cuda_name,
+                                 const std::string& accelerator) {
+  if (!cuda_name.empty() && db.header.gpu.rfind(cuda_name, 0) == 0) return "";
+  const std::string want = cuda_name.empty() ? "which is not a GPU" : "CUDA name " + json_quote(cuda_name);
+  return "a profile measured on the scenario's accelerator " + accelerator + " (" + want +
+         "); this one was measured on " + json_quote(db.header.gpu);
+}
+
+void check_profile_gpu(const ProfileDb& db, const std::string& cuda_name, const std::string& accelerator,
+                       const std::string& file, const std::string& key) {
+  const std::string why = profile_gpu_mismatch(db, cuda_name, accelerator);
+  if (!why.empty()) throw ConfigError(file, 0, key, why);
+}
+
 std::string profile_db_to_json(const ProfileDb& db) {
   const ProfileHeader& h = db.header;
   std::ostringstream o;

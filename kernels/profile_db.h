@@ -51,6 +51,14 @@ struct ProfileDb {
 ProfileDb parse_profile_db(const std::string& json_text, const std::string& file);
 /// Reads and parses the file at `path` (ConfigError if it cannot be read).
 ProfileDb read_profile_db(const std::string& path);
+/// Checks that `db` was measured on the GPU the scenario models: its `gpu` must begin with `cuda_name` (the
+/// device name CUDA reports for that accelerator, e.g. "NVIDIA H100 80GB HBM3"). Otherwise throws
+/// ConfigError naming `file` and `key` (the scenario key or option that chose the profile).
+/// The explanation check_profile_gpu would throw with, or "" when `db` matches.
+std::string profile_gpu_mismatch(const ProfileDb& db, const std::string& cuda_name,
+                                 const std::string& accelerator);
+void check_profile_gpu(const ProfileDb& db, const std::string& cuda_name, const std::string& accelerator,
+                       const std::string& file, const std::string& key);
 /// The JSON text of `db`, one entry per line.
 std::string profile_db_to_json(const ProfileDb& db);
 /// Writes `db` to `path`; throws std::runtime_error if the file cannot be written.

@@ -22,7 +22,7 @@ sim::Scenario read_scenario(const YAML::Node& root_node, const std::string& file
     throw ConfigError(file, root.map("simulation").line_of("dispatch"), "simulation.dispatch",
                       "padded dispatch needs an MoE model with model.capacity_factor > 0");
   }
-  s.parallelism_line = root.line_of("parallelism");
+  s.lines = workloads::KeyLines(root_node, file);
   return s;
 }
 

@@ -63,6 +63,17 @@ nlohmann::json to_json(const sim::StepResult& r) {
   j["model_flops_per_step"] = r.model_flops_per_step;
   j["executed_flops_per_step"] = r.executed_flops_per_step;
   j["mfu"] = r.mfu;
+  j["mfu_bf16"] = r.mfu_bf16;
+  j["matmul_precision"] = r.matmul_precision;
+  const auto& c = r.compute_time;
+  j["compute_measured_fraction"] = c.time_s > 0 ? c.measured_s / c.time_s : 0.0;
+  nlohmann::json families = nlohmann::json::object();
+  for (int f = 0; f < sim::kOpFamilies; ++f) {
+    families[sim::to_string(static_cast<sim::OpFamily>(f))] = {
+        {"time_s", c.family_s[f]},
+        {"measured_fraction", c.family_s[f] > 0 ? c.family_measured_s[f] / c.family_s[f] : 0.0}};
+  }
+  j["compute_by_family"] = families;
   j["breakdown_s"] = activity_json(r.breakdown_s);
   j["a2a_bytes_per_step"] = r.a2a_bytes_per_step;
   nlohmann::json per_tier = nlohmann::json::object();

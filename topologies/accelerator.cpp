@@ -2,6 +2,7 @@
 
 #include <array>
 #include <stdexcept>
+#include <utility>
 
 namespace moesim::topologies {
 namespace {
@@ -23,39 +24,275 @@ namespace {
 //         4.8 TB/s (NVIDIA H200 page); same GH100 die as H100, hence 989 TFLOP/s.
 //  [K40]  NVIDIA Tesla K40 datasheet: 4.29 TFLOP/s fp32 (no bf16), 12 GB GDDR5 at 288 GB/s, 235 W; PCIe 3.0
 //         x16 = 15.75 GB/s per direction.
+//  Compute (peaks per format, matrix-unit organisation, achieved ceilings):
+//  [A100W] NVIDIA A100 datasheet: fp32 19.5, tf32 156, bf16/fp16 312, int8 624 TFLOP/s dense; 108 SMs.
+//  [H100W] NVIDIA H100 SXM datasheet (sparse figures halved): fp32 67, tf32 494.5, bf16/fp16 989, fp8 1979,
+//         int8 1979 TOPS dense; 132 SMs.
+//  [V100W] NVIDIA V100 SXM2 datasheet: fp32 15.7, fp16 tensor 125 TFLOP/s; 80 SMs; no bf16, tf32 or fp8.
+//  [K40W]  NVIDIA K40 datasheet: fp32 4.29 TFLOP/s; 15 SMX; no tensor cores.
+//  [MAMF]  stas00/ml-engineering compute/accelerator/README.md, "Maximum Achievable Matmul FLOPS" (best
+//         shape by brute force, torch matmul): bf16 A100 SXM 271.2 (86.9%), H100 SXM 794.5 (80.3%); fp8 H100
+//         1402.6 (70.9%), H200 1453.4 (73.4%). No V100, K40 or TPU entry; no tf32/fp32/int8 entries.
+//  [AZ]    Azure/AI-benchmarking-guide, HBM STREAM triad: H100 2.97 TB/s (89% of 3.35), A100-80G 1.70 TB/s
+//         (83% of 2.039), H200 4.15 TB/s (86% of 4.8).
+//  [LAUNCH] kernels-state-of-the-art.md §0 (measured on an H100-class card): ~4 us per kernel issued from
+//         PyTorch eager (1.3 us inside a CUDA graph); kernels/profiles/h100.json agrees: the smallest
+//         dispatch (6.3 MB) takes 7.2 us, 2.1 us of which is moving its bytes.
+//  [FA]    Dao-AILab/flash-attention benchmark plots (assets/*.png), FlashAttention-2 forward+backward,
+//         non-causal: A100-80G d64 132 (seq 512) to 176 TFLOP/s (16k), d128 up to 203; H100 d64 215 to 296,
+//         d128 248 to 338 TFLOP/s.
+//  [BOOK]  jax-ml/scaling-book tpus.md: 128x128 MXUs (2 per TensorCore on v3, 4 on v4), weights padded to
+//         128 in both dimensions, LHS fed 8 rows at a time; profiling.md: a large matmul measured at 96 ms
+//         against 95.6 ms at peak on TPU v2 (99.6%), the MXU ceiling used for TPU v3/v4 (same 128x128 MXU).
+//  [XLAP]  Cloud TPU docs "bfloat16": "By default, TPUs perform matrix multiplication operations with
+//         bfloat16 values and accumulations with IEEE float32" (jax-ml/jax#1856 likewise); higher precision
+//         takes extra bf16 passes: 3 (Precision.HIGH, 'bf16_3x', JAX 'tensorfloat32') or 6 (HIGHEST, full
+//         fp32) (JAX "Matmul precision" docs; PyTorch/XLA "Control MXU Floating Point Precision" tutorial).
+//  [PT]    PyTorch CUDA semantics, TF32: torch.backends.cuda.matmul.allow_tf32 defaults to False (1.12+),
+//         so an fp32 GEMM on a GPU runs in true fp32 unless the scenario says tf32.
+//  Assumptions where our sources have no figure (stated, applied alike): chips with no MAMF entry (V100,
+//  K40) take A100's bf16 fraction; formats with no entry (fp32, tf32, int8) take the chip's bf16 fraction
+//  (int8: its fp8 one); chips with no STREAM figure (V100, K40, TPUs) take 0.86, the mean of [AZ].
 // NVLink "bidirectional" totals are halved to get one direction. GPU memory sizes are the datasheets' GB
 // (1e9 bytes); TPU memory is documented in GiB.
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+constexpr double kStreamAssumed = 0.86;  // mean of [AZ] 0.89, 0.83, 0.86
+constexpr double kLaunchGpu = 4e-6;      // [LAUNCH]
+constexpr double kMxuCeiling = 0.996;    // [BOOK] 95.6 / 96 ms
+
+using F = NumberFormat;
+constexpr std::size_t idx(NumberFormat f) {
+  return static_cast<std::size_t>(f);
+}
+
+/// A TPU's formats: bf16 on the MXU, fp32 and tf32 as 6 and 3 bf16 passes [XLAP], int8 where it has it.
+std::array<MatmulFormat, kNumberFormats> tpu_formats(double bf16, double int8) {
+  std::array<MatmulFormat, kNumberFormats> m{};
+  m[idx(F::kBf16)] = {bf16, kMxuCeiling, 1};
+  m[idx(F::kTf32)] = {bf16 / 3, kMxuCeiling, 3};
+  m[idx(F::kFp32)] = {bf16 / 6, kMxuCeiling, 6};
+  if (int8 > 0) m[idx(F::kInt8)] = {int8, kMxuCeiling, 1};
+  return m;
+}
+
+ComputeArchitecture tpu_arch(int mxus_per_core) {
+  ComputeArchitecture c;
+  c.unit = MatrixUnit::kTpuMxu;
+  c.units = mxus_per_core;  // [BOOK]
+  c.cores = 2;              // [GC3][GC4] 2 TensorCores per chip
+  c.mxu_dim = 128;          // [BOOK]
+  c.hbm_stream_efficiency = kStreamAssumed;
+  c.kernel_overhead_s = 0;  // one compiled XLA program per step: no per-kernel host launch
+  c.fp32_matmul_default = NumberFormat::kBf16;  // [XLAP]
+  return c;
+}
+
+ComputeArchitecture gpu_arch(int sms, double stream, std::string_view cuda_name) {
+  ComputeArchitecture c;
+  c.unit = MatrixUnit::kGpuSm;
+  c.units = sms;
+  c.hbm_stream_efficiency = stream;
+  c.kernel_overhead_s = kLaunchGpu;
+  c.fp32_matmul_default = NumberFormat::kFp32;  // [PT]
+  c.cuda_name = cuda_name;
+  return c;
+}
+
+AcceleratorSpec tpuv3() {
+  AcceleratorSpec a{"tpuv3",
+                    "Google TPU v3 chip (2 TensorCores), 2D-torus ICI",
+                    123e12 /*[GC3][PAT fn12]*/,
+                    32 * kGiB /*[GC3]*/,
+                    900e9 /*[GC3]*/,
+                    4 * 656e9 / 8 /*[JOU]*/,
+                    4 /*[JOU]*/,
+                    450.0 /*TDP [PAT T4]*/,
+                    123.0 /*min [GC3]*/,
+                    220.0 /*mean [GC3]*/,
+                    262.0 /*max [GC3]*/,
+                    283.0 /*[PAT T3], +-10%*/,
+                    {},
+                    {}};
+  a.matmul = tpu_formats(123e12, 0);  // v3 MXUs are bf16-only [GC3]
+  a.compute = tpu_arch(2);            // [BOOK] 2 MXUs per TensorCore
+  return a;
+}
+
+AcceleratorSpec tpuv4() {
+  AcceleratorSpec a{"tpuv4",
+                    "Google TPU v4 chip (2 TensorCores), 3D-torus ICI with optical switches",
+                    275e12 /*[GC4]*/,
+                    32 * kGiB /*[GC4]*/,
+                    1200e9 /*[GC4]*/,
+                    6 * 400e9 / 8 /*[TK4]*/,
+                    6 /*[TK4]*/,
+                    std::nullopt /*no TDP in our sources*/,
+                    90.0 /*min [GC4]*/,
+                    170.0 /*mean [GC4]*/,
+                    192.0 /*max [GC4]*/,
+                    326.0 /*[GLaM]*/,
+                    {},
+                    {}};
+  a.matmul = tpu_formats(275e12, 275e12);  // [GC4] 275 TFLOP/s bf16 or int8
+  a.compute = tpu_arch(4);                 // [BOOK] 4 MXUs per TensorCore
+  return a;
+}
+
+AcceleratorSpec v100() {
+  AcceleratorSpec a{"v100",
+                    "NVIDIA V100 SXM2 32 GB, NVLink2",
+                    125e12 /*[V100][PAT fn12]*/,
+                    32e9 /*[V100]*/,
+                    900e9 /*[V100]*/,
+                    300e9 / 2 /*[V100] 300 GB/s bidirectional*/,
+                    6 /*[V100]*/,
+                    300.0 /*[V100][PAT T4]*/,
+                    std::nullopt,
+                    std::nullopt,
+                    std::nullopt,
+                    325.0 /*[PAT T3], +-2%*/,
+                    {},
+                    {}};
+  a.matmul[idx(F::kFp16)] = {125e12, 0.869, 1};   // [V100W]; ceiling: A100's [MAMF] (assumption)
+  a.matmul[idx(F::kFp32)] = {15.7e12, 0.869, 1};  // [V100W]
+  a.compute = gpu_arch(80, kStreamAssumed, "Tesla V100-SXM2");  // [V100W] 80 SMs
+  return a;
+}
+
+AcceleratorSpec a100() {
+  AcceleratorSpec a{"a100-sxm",
+                    "NVIDIA A100 SXM 80 GB, NVLink3",
+                    312e12 /*[A100]*/,
+                    80e9 /*[A100]*/,
+                    2039e9 /*[A100]*/,
+                    600e9 / 2 /*[A100] 600 GB/s bidirectional*/,
+                    12 /*[A100]*/,
+                    400.0 /*[A100]*/,
+                    std::nullopt,
+                    std::nullopt,
+                    std::nullopt,
+                    std::nullopt,
+                    {},
+                    {}};
+  constexpr double mamf = 271.2 / 312;          // [MAMF]
+  a.matmul[idx(F::kBf16)] = {312e12, mamf, 1};  // [A100W]
+  a.matmul[idx(F::kFp16)] = {312e12, mamf, 1};
+  a.matmul[idx(F::kTf32)] = {156e12, mamf, 1};
+  a.matmul[idx(F::kFp32)] = {19.5e12, mamf, 1};
+  a.matmul[idx(F::kInt8)] = {624e12, mamf, 1};
+  a.compute = gpu_arch(108, 1.70 / 2.039 /*[AZ]*/, "NVIDIA A100-SXM4");
+  a.compute.fused_attention_fraction_d64 = 176.0 / 312;           // [FA]
+  a.compute.fused_attention_fraction_d128 = 203.0 / 312;          // [FA]
+  a.compute.fused_attention_short_sequence_factor = 132.0 / 176;  // [FA] d64, 512 vs 16k tokens
+  return a;
+}
+
+AcceleratorSpec hopper(std::string name, std::string description, double hbm_bytes, double hbm_Bps,
+                       double stream, double fp8_ceiling, std::string_view cuda_name) {
+  AcceleratorSpec a{std::move(name),
+                    std::move(description),
+                    989e12 /*[H100]*/,
+                    hbm_bytes,
+                    hbm_Bps,
+                    900e9 / 2 /*[H100]*/,
+                    18 /*[H100]*/,
+                    700.0 /*[H100][H200]*/,
+                    std::nullopt,
+                    std::nullopt,
+                    std::nullopt,
+                    std::nullopt,
+                    {},
+                    {}};
+  constexpr double mamf = 794.5 / 989;          // [MAMF] H100 SXM bf16; H200 (same die) has no bf16 entry
+  a.matmul[idx(F::kBf16)] = {989e12, mamf, 1};  // [H100W]
+  a.matmul[idx(F::kFp16)] = {989e12, mamf, 1};
+  a.matmul[idx(F::kTf32)] = {494.5e12, mamf, 1};
+  a.matmul[idx(F::kFp32)] = {67e12, mamf, 1};
+  a.matmul[idx(F::kFp8)] = {1979e12, fp8_ceiling, 1};
+  a.matmul[idx(F::kInt8)] = {1979e12, fp8_ceiling, 1};
+  a.compute = gpu_arch(132, stream, cuda_name);                   // [H100W] 132 SMs
+  a.compute.fused_attention_fraction_d64 = 296.0 / 989;           // [FA] H100 FlashAttention-2
+  a.compute.fused_attention_fraction_d128 = 338.0 / 989;          // [FA]
+  a.compute.fused_attention_short_sequence_factor = 215.0 / 296;  // [FA] d64, 512 vs 16k tokens
+  return a;
+}
+
+AcceleratorSpec k40() {
+  AcceleratorSpec a{"k40",
+                    "NVIDIA Tesla K40 (fp32 peak; no bf16), PCIe 3.0",
+                    4.29e12 /*[K40] fp32*/,
+                    12e9 /*[K40]*/,
+                    288e9 /*[K40]*/,
+                    15.75e9 /*[K40] PCIe 3.0 x16*/,
+                    1,
+                    235.0 /*[K40]*/,
+                    std::nullopt,
+                    std::nullopt,
+                    std::nullopt,
+                    std::nullopt,
+                    {},
+                    {}};
+  a.matmul[idx(F::kFp32)] = {4.29e12, 0.869, 1};          // [K40W]; ceiling: A100's [MAMF] (assumption)
+  a.compute = gpu_arch(15, kStreamAssumed, "Tesla K40");  // [K40W] 15 SMX
+  return a;
+}
 
 const std::array<AcceleratorSpec, 7>& table() {
-  static const std::array<AcceleratorSpec, 7> kTable{{
-      {"tpuv3", "Google TPU v3 chip (2 TensorCores), 2D-torus ICI", 123e12 /*[GC3][PAT fn12]*/,
-       32 * kGiB /*[GC3]*/, 900e9 /*[GC3]*/, 4 * 656e9 / 8 /*[JOU]*/, 4 /*[JOU]*/, 450.0 /*TDP [PAT T4]*/,
-       123.0 /*min [GC3]*/, 220.0 /*mean [GC3]*/, 262.0 /*max [GC3]*/, 283.0 /*[PAT T3], +-10%*/},
-      {"tpuv4", "Google TPU v4 chip (2 TensorCores), 3D-torus ICI with optical switches", 275e12 /*[GC4]*/,
-       32 * kGiB /*[GC4]*/, 1200e9 /*[GC4]*/, 6 * 400e9 / 8 /*[TK4]*/, 6 /*[TK4]*/,
-       std::nullopt /*no TDP in our sources*/, 90.0 /*min [GC4]*/, 170.0 /*mean [GC4]*/, 192.0 /*max [GC4]*/,
-       326.0 /*[GLaM]*/},
-      {"v100", "NVIDIA V100 SXM2 32 GB, NVLink2", 125e12 /*[V100][PAT fn12]*/, 32e9 /*[V100]*/,
-       900e9 /*[V100]*/, 300e9 / 2 /*[V100] 300 GB/s bidirectional*/, 6 /*[V100]*/, 300.0 /*[V100][PAT T4]*/,
-       std::nullopt, std::nullopt, std::nullopt, 325.0 /*[PAT T3], +-2%*/},
-      {"a100-sxm", "NVIDIA A100 SXM 80 GB, NVLink3", 312e12 /*[A100]*/, 80e9 /*[A100]*/, 2039e9 /*[A100]*/,
-       600e9 / 2 /*[A100] 600 GB/s bidirectional*/, 12 /*[A100]*/, 400.0 /*[A100]*/, std::nullopt,
-       std::nullopt, std::nullopt, std::nullopt},
-      {"h100-sxm", "NVIDIA H100 SXM 80 GB, NVLink4", 989e12 /*[H100]*/, 80e9 /*[H100]*/, 3.35e12 /*[H100]*/,
-       900e9 / 2 /*[H100] 900 GB/s bidirectional*/, 18 /*[H100]*/, 700.0 /*[H100]*/, std::nullopt,
-       std::nullopt, std::nullopt, std::nullopt},
-      {"h200-sxm", "NVIDIA H200 SXM 141 GB, NVLink4", 989e12 /*[H200] same die as H100*/, 141e9 /*[H200]*/,
-       4.8e12 /*[H200]*/, 900e9 / 2 /*[H200]*/, 18 /*[H200]*/, 700.0 /*[H200] TGP*/, std::nullopt,
-       std::nullopt, std::nullopt, std::nullopt},
-      {"k40", "NVIDIA Tesla K40 (fp32 peak; no bf16), PCIe 3.0", 4.29e12 /*[K40] fp32*/, 12e9 /*[K40]*/,
-       288e9 /*[K40]*/, 15.75e9 /*[K40] PCIe 3.0 x16*/, 1, 235.0 /*[K40]*/, std::nullopt, std::nullopt,
-       std::nullopt, std::nullopt},
-  }};
+  static const std::array<AcceleratorSpec, 7> kTable{
+      tpuv3(),
+      tpuv4(),
+      v100(),
+      a100(),
+      hopper("h100-sxm", "NVIDIA H100 SXM 80 GB, NVLink4", 80e9 /*[H100]*/, 3.35e12 /*[H100]*/,
+             2.97 / 3.35 /*[AZ]*/, 1402.6 / 1979 /*[MAMF] fp8*/, "NVIDIA H100 80GB HBM3"),
+      hopper("h200-sxm", "NVIDIA H200 SXM 141 GB, NVLink4", 141e9 /*[H200]*/, 4.8e12 /*[H200]*/,
+             4.15 / 4.8 /*[AZ]*/, 1453.4 / 1979 /*[MAMF] fp8*/, "NVIDIA H200"),
+      k40(),
+  };
   return kTable;
 }
 
 }  // namespace
+
+std::string_view to_string(NumberFormat format) {
+  switch (format) {
+    case NumberFormat::kFp32:
+      return "fp32";
+    case NumberFormat::kTf32:
+      return "tf32";
+    case NumberFormat::kBf16:
+      return "bf16";
+    case NumberFormat::kFp16:
+      return "fp16";
+    case NumberFormat::kFp8:
+      return "fp8";
+    case NumberFormat::kInt8:
+      return "int8";
+  }
+  return "?";
+}
+
+std::optional<NumberFormat> number_format_from_string(std::string_view name) {
+  for (std::size_t i = 0; i < kNumberFormats; ++i) {
+    if (to_string(static_cast<NumberFormat>(i)) == name) return static_cast<NumberFormat>(i);
+  }
+  return std::nullopt;
+}
+
+const MatmulFormat* AcceleratorSpec::matmul_format(NumberFormat format) const {
+  const auto& m = matmul[static_cast<std::size_t>(format)];
+  return m.peak_flop_per_s > 0 ? &m : nullptr;
+}
+
+std::string AcceleratorSpec::matmul_format_names() const {
+  std::string out;
+  for (std::size_t i = 0; i < kNumberFormats; ++i) {
+    if (!matmul_format(static_cast<NumberFormat>(i))) continue;
+    if (!out.empty()) out += ", ";
+    out += to_string(static_cast<NumberFormat>(i));
+  }
+  return out;
+}
 
 double AcceleratorSpec::compute_power_w() const {
   if (busy_power_w) return *busy_power_w;

@@ -80,8 +80,10 @@ RunSpec parse_run_spec(const YamlMap& root) {
   }
   if (auto s = root.optional_map("energy")) run.energy = parse_energy_section(*s);
   if (auto s = root.optional_map("cost")) run.cost = parse_cost_section(*s);
+  if (auto s = root.optional_map("compute")) run.compute = parse_compute_section(*s);
   if (root.has("cluster")) root.raw("cluster");  // read by topologies/ from the same root
-  root.finish({"name", "model", "cluster", "parallelism", "training", "simulation", "energy", "cost"});
+  root.finish(
+      {"name", "model", "cluster", "parallelism", "training", "simulation", "energy", "cost", "compute"});
   return run;
 }
 

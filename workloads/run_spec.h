@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "workloads/compute_spec.h"
 #include "workloads/energy_spec.h"
 #include "workloads/model_spec.h"
 #include "workloads/parallelism_spec.h"
@@ -21,8 +22,9 @@ struct RunSpec {
   SimulationSpec simulation;
   EnergySpec energy;
   CostSpec cost;
-  std::string name;  ///< top-level `name`, default: the file name without directory and extension
-  std::string file;  ///< the scenario file (for messages)
+  std::string name;     ///< top-level `name`, default: the file name without directory and extension
+  std::string file;     ///< the scenario file (for messages)
+  ComputeSpec compute;  ///< `compute:` (optional): how compute is modelled
 };
 
 /// Parses the scenario root: `name`, `model`, `parallelism`, `training`, `simulation`, `energy`, `cost`;

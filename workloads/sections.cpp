@@ -72,6 +72,7 @@ TrainingSpec parse_training_section(const YamlMap& s) {
                 : precision == "bf16" ? Precision::kBf16
                 : precision == "fp16" ? Precision::kFp16
                                       : Precision::kFp8;
+  t.matmul_precision = s.optional_choice("matmul_precision", {"fp32", "tf32", "bf16", "fp16", "fp8", "int8"});
   // true / false are the older spelling of full / none.
   const auto recompute = s.optional_choice("recompute", {"none", "selective", "full", "true", "false"});
   if (recompute == "selective") t.recompute = Recompute::kSelective;
@@ -80,7 +81,7 @@ TrainingSpec parse_training_section(const YamlMap& s) {
     t.optimizer = *v == "adam" ? Optimizer::kAdam : Optimizer::kAdafactor;
   }
   s.finish({"global_batch_tokens", "global_batch_sequences", "sequence_length", "total_tokens", "precision",
-            "recompute", "optimizer"});
+            "matmul_precision", "recompute", "optimizer"});
   return t;
 }
 

@@ -14,7 +14,8 @@ namespace moesim::workloads {
 ParallelismSpec parse_parallelism_section(const YamlMap& section);
 
 /// `training:` exactly one of global_batch_tokens / global_batch_sequences; sequence_length (required);
-/// total_tokens (optional); precision (fp32 | bf16 | fp16 | fp8, required); recompute (default false);
+/// total_tokens (optional); precision (fp32 | bf16 | fp16 | fp8, required); matmul_precision (fp32 | tf32 |
+/// bf16 | fp16 | fp8 | int8, optional); recompute (default false);
 /// optimizer (adam | adafactor, default adam). A token batch must be a whole number of sequences.
 TrainingSpec parse_training_section(const YamlMap& section);
 

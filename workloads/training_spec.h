@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace moesim::workloads {
@@ -36,6 +37,10 @@ struct TrainingSpec {
   Precision precision = Precision::kBf16;   ///< required in YAML
   Recompute recompute = Recompute::kNone;   ///< default none
   Optimizer optimizer = Optimizer::kAdam;   ///< default adam (the Megatron-LM / DeepSpeed default)
+  /// Number format of the matrix products when it differs from `precision` (a mixed recipe, e.g. fp8 GEMMs
+  /// with bf16 elsewhere): fp32 | tf32 | bf16 | fp16 | fp8 | int8. Absent: the chip's default for
+  /// `precision` (sim/step/compute_setup.h).
+  std::optional<std::string> matmul_precision;
 
   /// The YAML key that holds the batch ("global_batch_tokens" or "global_batch_sequences").
   std::string_view batch_key() const {

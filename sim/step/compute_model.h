@@ -1,39 +1,85 @@
 // moesim — how long one device's compute kernels take in the step.
 #pragma once
 
+#include <array>
 #include <string>
 
 #include "kernels/kernel_cost_model.h"
+#include "workloads/compute_spec.h"
 
 namespace moesim::sim {
 
-/// Compute times of one accelerator. MoE kernels (router, gating, dispatch, expert FFN, combine) come from
-/// the kernels module's cost model: interpolated from a profile measured on a real GPU when the scenario's
-/// accelerator is the one profiled, else its roofline. Other layers (attention, dense FFN, logits) are
-/// matrix products timed with the same roofline and the GEMM efficiency calibrated on the expert GEMMs
-/// (Williams, Waterman, Patterson, "Roofline", CACM 2009).
+/// The op families the compute model prices (and `compute.calibration` scales).
+enum class OpFamily { kGemm, kGroupedGemm, kAttention, kElementwise };
+inline constexpr int kOpFamilies = 4;
+const char* to_string(OpFamily family);
+
+/// Time of one or more kernels: the total and which parts were memory-bound or taken from measurements.
+struct KernelTime {
+  double time_s = 0;
+  double memory_bound_s = 0;                            ///< of time_s: kernels limited by HBM bandwidth
+  double measured_s = 0;                                ///< of time_s: from entries of a measured profile
+  std::array<double, kOpFamilies> family_s{};           ///< time_s split by op family
+  std::array<double, kOpFamilies> family_measured_s{};  ///< measured_s split by op family
+  KernelTime& operator+=(const KernelTime& o);
+  KernelTime scaled(double factor) const;
+};
+
+/// What the compute model knows of the chip in the formats the scenario uses.
+struct ComputeFormats {
+  kernels::ChipModel matmul;        ///< the matrix unit in the scenario's matmul format
+  kernels::ChipModel attention;     ///< the matrix unit in the activation format (attention's own products)
+  double matmul_operand_bytes = 2;  ///< bytes per GEMM operand element as stored in HBM
+  double activation_bytes = 2;      ///< bytes per activation element (training.precision)
+  bool profile_applies = false;  ///< the profile (bf16) describes these formats: bf16 activations and GEMMs
+  /// Fused attention: measured FlashAttention throughput as a fraction of the bf16 peak (0 = unknown).
+  double fused_attention_d64 = 0, fused_attention_d128 = 0, fused_attention_short_factor = 1;
+  double bf16_peak_flop_per_s = 0;
+  std::string matmul_format = "bf16";  ///< name of the matmul format (for reports)
+};
+
+/// Compute times of one accelerator: GEMMs, grouped expert GEMMs and the MoE kernels from the kernels
+/// module's cost model (shape model, corrected by a measured profile where it applies), memory-bound
+/// kernels at the streaming rate, fused attention at its measured throughput; each op family scaled by the
+/// scenario's `compute.calibration`.
 class ComputeModel {
  public:
-  /// `source` says where the numbers come from, for reports ("measured profile FILE" or "roofline").
-  ComputeModel(kernels::KernelCostModel cost_model, std::string source)
-      : cost_(std::move(cost_model)), source_(std::move(source)) {}
+  /// `profiled` is the bf16 cost model of the chip (with its profile, if any); `source` says where the
+  /// numbers come from, for reports.
+  ComputeModel(kernels::KernelCostModel profiled, ComputeFormats formats,
+               workloads::ComputeCalibration calibration, std::string source);
 
-  /// A matrix-product layer of `flops` FLOPs that moves `bytes` through HBM: launch + max(compute, memory).
-  double dense_time_s(double flops, double bytes) const;
-  /// True when such a layer is limited by memory bandwidth rather than FLOPs (energy state).
-  bool dense_memory_bound(double flops, double bytes) const;
-  /// A purely memory-bound pass over `bytes` (optimizer step).
-  double memory_time_s(double bytes) const;
-  /// One MoE kernel at a shape (see kernels/kernel_shape.h).
-  double kernel_time_s(kernels::KernelKind kind, const kernels::KernelShape& shape) const;
-  /// Whether kernel_time_s answered from measurements for this shape.
-  bool kernel_measured(kernels::KernelKind kind, const kernels::KernelShape& shape) const;
+  /// One dense GEMM kernel C[m,n] = A[m,k]·B[k,n] in the matmul format (projections, FFNs, logits).
+  KernelTime gemm(double m, double n, double k) const;
+  /// `groups` independent GEMMs in one kernel (one weight matrix per group: experts' backward products).
+  KernelTime grouped_gemm(double m, double n, double k, double groups) const;
+  /// Batched products with activations on both sides in the activation format: the unfused attention's
+  /// scores and values, the one-hot einsum dispatch and combine.
+  KernelTime attention_gemm(double m, double n, double k, double groups,
+                            OpFamily family = OpFamily::kAttention) const;
+  /// Fused attention executing `flops` FLOPs at head size `d_head` over sequences of `sequence` tokens.
+  KernelTime fused_attention(double flops, double d_head, double sequence) const;
+  /// A memory-bound kernel moving `bytes` (norms, activations, dropout, residuals, softmax, optimizer).
+  KernelTime stream(double bytes, OpFamily family = OpFamily::kElementwise) const;
+  /// One MoE kernel at a shape (see kernels/kernel_shape.h), measured where the profile applies.
+  KernelTime moe_kernel(kernels::KernelKind kind, const kernels::KernelShape& shape) const;
 
-  double peak_flops() const { return cost_.peak_flops(); }
+  double activation_bytes() const { return formats_.activation_bytes; }
+  double matmul_operand_bytes() const { return formats_.matmul_operand_bytes; }
+  bool fused_attention_available() const { return formats_.fused_attention_d128 > 0; }
   const std::string& source() const { return source_; }
+  /// Dense peak of the matmul format in use (MFU's denominator) and of bf16 (for comparisons).
+  double matmul_peak_flop_per_s() const { return formats_.matmul.peak_flop_per_s; }
+  double bf16_peak_flop_per_s() const { return formats_.bf16_peak_flop_per_s; }
+  const std::string& matmul_format() const { return formats_.matmul_format; }
 
  private:
-  kernels::KernelCostModel cost_;
+  KernelTime from(const kernels::CostEstimate& e, bool memory_bound, OpFamily family) const;
+  double factor(OpFamily family) const;
+
+  kernels::KernelCostModel profiled_;
+  ComputeFormats formats_;
+  workloads::ComputeCalibration calibration_;
   std::string source_;
 };
 

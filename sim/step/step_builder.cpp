@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <tuple>
+
+#include "sim/step/layer_costs.h"
 
 namespace moesim::sim {
 namespace {
@@ -49,6 +52,7 @@ class Builder {
     layers_ = layer_plan(m_);
     virtual_ = static_cast<int>(p.virtual_stages);
     boundaries_ = pipeline_boundaries(run, acc);
+    costs_.emplace(run, acc, compute, out_.tokens_per_microbatch, tp_);
   }
 
   BuiltStep build() {
@@ -71,6 +75,13 @@ class Builder {
     return id;
   }
 
+  // A compute op costing `cost` (its time is tallied for the compute-source report). The ops of a
+  // recomputed forward execute no model FLOPs (recomputation is not useful work).
+  Op compute_op(int device, OpCategory c, const BlockCost& cost, bool backward, int layer, int mb) {
+    out_.compute_time += cost.time;
+    return compute_op(device, c, cost.time.time_s, recomputing_ ? 0.0 : cost.flops, backward, layer, mb,
+                      cost.time.memory_bound_s > 0.5 * cost.time.time_s);
+  }
   Op compute_op(int device, OpCategory c, double seconds, double flops, bool backward, int layer, int mb,
                 bool memory_bound = false) const {
     Op op;
@@ -116,28 +127,6 @@ class Builder {
     return ids;
   }
 
-  // Dense (non-expert) compute of a layer part, per device: seconds and FLOPs for `mult` × forward.
-  std::pair<double, double> dense(LayerKind kind, Stack stack, double mult) const {
-    const auto* c = find_cost(acc_, kind, stack);
-    if (!c) return {0.0, 0.0};
-    const double tokens = out_.tokens_per_microbatch;
-    const double flops = tokens * (c->flops_fwd_matmul_per_token + c->flops_fwd_attention_per_token) / tp_;
-    const double bytes =
-        static_cast<double>(c->params) * dtype_ / tp_ + 4.0 * tokens * m_.d_model * dtype_ / tp_;
-    return {mult * compute_.dense_time_s(flops, bytes), mult * flops};
-  }
-
-  kernels::KernelShape moe_shape(double tokens, int experts) const {
-    kernels::KernelShape s;
-    s.tokens = static_cast<std::int64_t>(std::max(0.0, tokens));
-    s.d_model = static_cast<int>(m_.d_model);
-    s.d_ff = static_cast<int>(m_.expert_d_ff);
-    s.experts = std::max(1, experts);
-    s.k = static_cast<int>(m_.top_k);
-    s.glu = m_.expert_gated;
-    return s;
-  }
-
   // The ops of one layer's forward or backward for every simulated device of `stage`. `prev` holds each
   // device's last compute op (updated). With full recomputation the backward first runs the layer's whole
   // forward again, router, permutations, all-to-alls and tensor-parallel collectives included, as
@@ -164,9 +153,7 @@ class Builder {
   void layer_pass(int global_layer, const LayerPlan& lp, int mb, Pass pass, const std::vector<int>& devs,
                   std::vector<std::int32_t>& prev, int stage) {
     const bool backward = pass == Pass::kBackward;
-    const double mult = backward ? 2.0 : 1.0;
-    // Model FLOPs: a recomputed forward is not useful work.
-    const double flops_mult = backward ? 2.0 : pass == Pass::kRecompute ? 0.0 : 1.0;
+    recomputing_ = pass == Pass::kRecompute;
     auto chain = [&](int i, const Op& op) {
       auto& p = prev[static_cast<std::size_t>(i)];
       p = p >= 0 ? out_.graph.add(op, {p}) : out_.graph.add(op);
@@ -181,26 +168,24 @@ class Builder {
       prev = ids;
     };
     auto attention_block = [&](LayerKind kind) {
-      auto [t, f] = dense(kind, lp.stack, mult);
-      if (backward && run_.training.recompute == workloads::Recompute::kSelective)
-        t += attention_core_s(kind, lp.stack);
+      const BlockCost cost = costs_->attention(kind, lp.stack, backward);
       for (int i = 0; i < sim_per_stage_; ++i) {
-        chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kAttention, t,
-                            f / mult * flops_mult, backward, global_layer, mb));
+        chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kAttention, cost, backward,
+                            global_layer, mb));
       }
       tp_allreduce();
     };
     auto ffn_block = [&]() {
       if (!lp.moe) {
-        auto [t, f] = dense(LayerKind::kDenseFfn, lp.stack, mult);
+        const BlockCost cost = costs_->dense_ffn(lp.stack, backward);
         for (int i = 0; i < sim_per_stage_; ++i) {
-          chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kDenseFfn, t,
-                              f / mult * flops_mult, backward, global_layer, mb));
+          chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kDenseFfn, cost, backward,
+                              global_layer, mb));
         }
         tp_allreduce();
         return;
       }
-      moe_block(stage, global_layer, mb, backward, mult, flops_mult, devs, prev);
+      moe_block(stage, global_layer, mb, backward, devs, prev);
     };
     // Backward runs the blocks in reverse order; the step time is insensitive to the order within a layer
     // except for where the collectives fall, which reversing preserves.
@@ -215,17 +200,8 @@ class Builder {
     }
   }
 
-  // Selective recomputation re-runs the attention core (scores, softmax, dropout, values: the
-  // flops_fwd_attention part of the layer) in backward instead of storing it (Korthikanti et al. 2022 §5).
-  double attention_core_s(LayerKind kind, Stack stack) const {
-    const auto* c = find_cost(acc_, kind, stack);
-    if (!c) return 0.0;
-    const double flops = out_.tokens_per_microbatch * c->flops_fwd_attention_per_token / tp_;
-    return compute_.dense_time_s(flops, 0.0);
-  }
-
-  void moe_block(int stage, int layer, int mb, bool backward, double mult, double flops_mult,
-                 const std::vector<int>& devs, std::vector<std::int32_t>& prev) {
+  void moe_block(int stage, int layer, int mb, bool backward, const std::vector<int>& devs,
+                 std::vector<std::int32_t>& prev) {
     const int moe_index = moe_counter_[layer];
     const auto& load = out_.loads[static_cast<std::size_t>(moe_index) % out_.loads.size()];
     const int draw = static_cast<int>(static_cast<std::size_t>(moe_index) % out_.loads.size());
@@ -241,19 +217,13 @@ class Builder {
       auto& p = prev[static_cast<std::size_t>(i)];
       p = p >= 0 ? out_.graph.add(op, {p}) : out_.graph.add(op);
     };
-    const double gemm_mult = mult, copy_mult = 1.0;  // permutation and gating kernels: same cost backward
-    // Router GEMM + gating + dispatch permutation, before the dispatch all-to-all.
-    const auto route_shape = moe_shape(tokens, static_cast<int>(m_.experts));
-    const double t_route = gemm_mult * compute_.kernel_time_s(kernels::KernelKind::kRouterGemm, route_shape) +
-                           copy_mult * compute_.kernel_time_s(kernels::KernelKind::kGating, route_shape);
-    const double f_route = flops_mult * kernels::kernel_flops(kernels::KernelKind::kRouterGemm, route_shape);
-    const auto disp_shape = moe_shape(tokens, local_experts);
-    const double t_disp = copy_mult * compute_.kernel_time_s(kernels::KernelKind::kDispatch, disp_shape);
+    // Pre-norm, router GEMM, gating and the dispatch permutation, before the dispatch all-to-all.
+    const BlockCost gate = costs_->moe_gate(tokens, backward);
+    const BlockCost disp = costs_->moe_dispatch(tokens, local_experts, backward);
     for (int i = 0; i < sim_per_stage_; ++i) {
-      chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kGating, t_route, f_route, backward,
-                          layer, mb));
-      chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kPermute, t_disp, 0, backward, layer,
-                          mb, true));
+      chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kGating, gate, backward, layer, mb));
+      chain(i,
+            compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kPermute, disp, backward, layer, mb));
     }
     prev = collective(devs, prev, backward ? OpCategory::kA2aCombine : OpCategory::kA2aDispatch, a2a_out,
                       backward, layer, mb);
@@ -262,20 +232,16 @@ class Builder {
     for (int i = 0; i < sim_per_stage_; ++i) {
       const int member = m_.experts >= ep ? i : i * (ep / static_cast<int>(m_.experts));
       const double copies = received_copies(run_, load, member);
-      const auto shape = moe_shape(copies / static_cast<double>(m_.top_k), local_experts);
-      const double t = gemm_mult * (compute_.kernel_time_s(kernels::KernelKind::kExpertUp, shape) +
-                                    compute_.kernel_time_s(kernels::KernelKind::kExpertDown, shape));
-      const double f = flops_mult * copies * 2.0 * static_cast<double>(m_.d_model * m_.expert_d_ff) *
-                       (m_.expert_gated ? 3.0 : 2.0);
-      chain(i,
-            compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kExpertFfn, t, f, backward, layer, mb));
+      const BlockCost experts = costs_->moe_experts(copies, local_experts, backward);
+      chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kExpertFfn, experts, backward, layer,
+                          mb));
     }
     prev = collective(devs, prev, backward ? OpCategory::kA2aDispatch : OpCategory::kA2aCombine, a2a_back,
                       backward, layer, mb);
-    const double t_comb = copy_mult * compute_.kernel_time_s(kernels::KernelKind::kCombine, disp_shape);
+    const BlockCost comb = costs_->moe_combine(tokens, local_experts, backward);
     for (int i = 0; i < sim_per_stage_; ++i) {
-      chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kPermute, t_comb, 0, backward, layer,
-                          mb, true));
+      chain(i,
+            compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kPermute, comb, backward, layer, mb));
     }
     // Experts are tensor-parallel too: their partial outputs are reduced over the tensor group like a dense
     // FFN's (an all-gather + reduce-scatter pair moves the bytes of one all-reduce).
@@ -412,6 +378,7 @@ class Builder {
       const int count = boundaries_[static_cast<std::size_t>(vs) + 1] - first;
       if (vs > 0 && !backward) recv_p2p(vs, mb, false, prev);
       if (vs < last && backward) recv_p2p(vs, mb, true, prev);
+      if (vs == 0 && !backward) embedding(mb, false, prev, stage);
       if (vs == last && backward) logits(mb, true, prev, stage);
       chunk_first_layer_ = first;
       chunk_end_layer_ = first + count;
@@ -420,13 +387,14 @@ class Builder {
         layer_ops(stage, l, layers_[static_cast<std::size_t>(l)], mb, backward, mb == micro_ - 1, prev);
       }
       if (vs == last && !backward) logits(mb, false, prev, stage);
+      if (vs == 0 && backward) embedding(mb, true, prev, stage);
       if (vs < last && !backward) send_p2p(vs, mb, false, prev);
       if (vs > 0 && backward) send_p2p(vs, mb, true, prev);
     };
     for (const auto& u : pipeline_order(stage)) pass(u.chunk * stages_ + stage, u.micro_batch, u.backward);
     // Optimizer step after every gradient all-reduce of this device.
     const double params = params_per_device();
-    const double t_opt = compute_.memory_time_s(params * update_bytes_per_param(run_.training.optimizer));
+    const BlockCost update = costs_->optimizer(params * update_bytes_per_param(run_.training.optimizer));
     std::vector<int> devs;
     std::vector<std::int32_t> opt;
     for (int i = 0; i < sim_per_stage_; ++i) {
@@ -436,8 +404,8 @@ class Builder {
         if (out_.graph.ops()[static_cast<std::size_t>(g)].device == sim(stage, i)) deps.push_back(g);
       }
       devs.push_back(sim(stage, i));
-      opt.push_back(out_.graph.add(
-          compute_op(sim(stage, i), OpCategory::kOptimizer, t_opt, 0, true, -1, 0, true), deps));
+      opt.push_back(
+          out_.graph.add(compute_op(sim(stage, i), OpCategory::kOptimizer, update, true, -1, 0), deps));
     }
     gather_after_optimizer(stage, devs, opt);
   }
@@ -483,10 +451,19 @@ class Builder {
   }
 
   void logits(int mb, bool backward, std::vector<std::int32_t>& prev, int stage) {
-    auto [t, f] = dense(LayerKind::kLogits, Stack::kNone, backward ? 2.0 : 1.0);
+    const BlockCost cost = costs_->logits(backward);
     for (int i = 0; i < sim_per_stage_; ++i) {
       auto& p = prev[static_cast<std::size_t>(i)];
-      const Op op = compute_op(sim(stage, i), OpCategory::kEmbedding, t, f, backward, -1, mb);
+      const Op op = compute_op(sim(stage, i), OpCategory::kEmbedding, cost, backward, -1, mb);
+      p = p >= 0 ? out_.graph.add(op, {p}) : out_.graph.add(op);
+    }
+  }
+  // Token embedding lookup on the first stage (forward before the first layer, backward after the last).
+  void embedding(int mb, bool backward, std::vector<std::int32_t>& prev, int stage) {
+    const BlockCost cost = costs_->embedding(backward);
+    for (int i = 0; i < sim_per_stage_; ++i) {
+      auto& p = prev[static_cast<std::size_t>(i)];
+      const Op op = compute_op(sim(stage, i), OpCategory::kEmbedding, cost, backward, -1, mb);
       p = p >= 0 ? out_.graph.add(op, {p}) : out_.graph.add(op);
     }
   }
@@ -573,6 +550,8 @@ class Builder {
   std::vector<int> boundaries_;  // first layer of each virtual stage, then the layer count
   double dtype_ = 2;
   std::vector<LayerPlan> layers_;
+  std::optional<LayerCosts> costs_;
+  bool recomputing_ = false;  // the ops being added re-run a forward for full recomputation
   std::map<int, int> moe_counter_;
   std::map<std::tuple<int, int, int, double, bool>, std::int32_t> demand_ids_;
   std::map<std::tuple<int, int, bool, int>, std::pair<std::int32_t, std::int32_t>> p2p_;

@@ -55,6 +55,7 @@ struct BuiltStep {
   double tokens_per_microbatch = 0;  ///< per data-parallel rank
   std::vector<ExpertLoad> loads;     ///< one per routing draw
   MemoryBreakdown memory;            ///< per device, on the most loaded stage
+  KernelTime compute_time;  ///< all compute ops of the simulated devices: time, memory-bound, measured shares
 };
 
 /// Builds the step. `loads` holds the expert loads of each routing draw (MoE layer l uses draw l mod size).

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/step/compute_model.h"
 #include "sim/step/energy_model.h"
 #include "sim/step/memory_model.h"
 #include "sim/step/step_breakdown.h"
@@ -80,9 +81,12 @@ struct StepResult {
   double step_time_s = 0;
   double model_flops_per_step = 0;     ///< training FLOPs of the model (accounting) per step
   double executed_flops_per_step = 0;  ///< FLOPs the simulated kernels executed (drops, padding)
-  double mfu = 0;                      ///< model FLOPs / (step time × devices × peak)
-  ActivitySeconds breakdown_s{};       ///< mean per device; sums to the step time
-  double a2a_bytes_per_step = 0;       ///< device-to-device bytes of every all-to-all
+  double mfu = 0;                      ///< model FLOPs / (step time × devices × the matmul format's peak)
+  double mfu_bf16 = 0;           ///< the same against the bf16 peak, to compare runs in different formats
+  std::string matmul_precision;  ///< the format the GEMMs run in
+  KernelTime compute_time;  ///< compute per simulated device: memory-bound, measured and per-family shares
+  ActivitySeconds breakdown_s{};  ///< mean per device; sums to the step time
+  double a2a_bytes_per_step = 0;  ///< device-to-device bytes of every all-to-all
   std::vector<TierBytes> a2a_bytes_per_tier;
   std::optional<BusiestLink> busiest_link;
   RoutingSummary routing;

@@ -141,7 +141,7 @@ void check_memory(const BuiltStep& step, const topologies::AcceleratorSpec& acc,
            "selective or full, more tensor or pipeline parallelism, or a smaller batch";
   else
     msg << "raise parallelism.zero (ZeRO stage), expert, tensor or pipeline, or use more devices";
-  throw ConfigError(scenario.run.file, scenario.parallelism_line, "parallelism", msg.str());
+  scenario.lines.fail("parallelism", msg.str());
 }
 
 /// The all-to-all counters of the step: every instance of a demand puts its bytes on the network.
@@ -225,7 +225,7 @@ StepResult simulate_step(const Scenario& scenario, const SimulateOptions& option
   StepResult r;
   r.accounting = workloads::account_model(
       run.model, {run.training.sequence_length, workloads::bytes_per_element(run.training.precision)});
-  const auto compute = make_compute(acc);
+  const auto compute = make_compute(acc, run, scenario.lines, options.profile_path);
   progress("scenario " + run.name + ": " + std::to_string(cluster.device_count()) + " x " + acc.name);
 
   check_backend_scale(backend_of(run, options), cluster.device_count(), run);
@@ -269,7 +269,12 @@ StepResult simulate_step(const Scenario& scenario, const SimulateOptions& option
   r.model_flops_per_step = r.accounting.flops_per_token_train * r.tokens_per_step;
   for (const auto& op : step.graph.ops()) r.executed_flops_per_step += op.flops;
   r.executed_flops_per_step *= step.real_devices_per_simulated;  // each simulated device stands for many
-  r.mfu = r.model_flops_per_step / (r.step_time_s * cluster.device_count() * acc.peak_dense_bf16_flop_per_s);
+  // MFU against the peak of the matmul format in use; mfu_bf16 against the bf16 peak, for comparisons.
+  const double model_flop_rate = r.model_flops_per_step / (r.step_time_s * cluster.device_count());
+  r.mfu = model_flop_rate / compute.matmul_peak_flop_per_s();
+  r.mfu_bf16 = model_flop_rate / compute.bf16_peak_flop_per_s();
+  r.matmul_precision = compute.matmul_format();
+  r.compute_time = step.compute_time.scaled(1.0 / std::max(1, step.graph.device_count()));
   r.breakdown_s = breakdown.mean_s;
   count_all_to_alls(step.graph, prices, *topology, r);
   r.routing = summarise_routing(run, loads);

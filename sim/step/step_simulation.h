@@ -6,6 +6,7 @@
 
 #include "sim/step/step_result.h"
 #include "topologies/cluster_spec.h"
+#include "workloads/key_lines.h"
 #include "workloads/run_spec.h"
 
 namespace moesim::sim {
@@ -14,7 +15,7 @@ namespace moesim::sim {
 struct Scenario {
   workloads::RunSpec run;
   topologies::ClusterSpec cluster;
-  int parallelism_line = 0;  ///< line of `parallelism:` in the scenario file, for errors about the layout
+  workloads::KeyLines lines;  ///< where each key stands in the scenario file, for errors found later
 };
 
 /// Options of one simulation that are not part of the scenario.
@@ -24,6 +25,7 @@ struct SimulateOptions {
   /// Keep the timeline of the scenario's `simulation.trace_devices` (the first 8 simulated devices when it
   /// names none) in StepResult::timeline.
   bool keep_timeline = false;
+  std::string profile_path;  ///< measured profile DB overriding compute.profile ("" = none)
 };
 
 /// Simulates one training step: the model's accounting, routing draws, the op graph on representative

@@ -39,6 +39,44 @@ TEST(Accelerator, EveryPresetIsComplete) {
   }
 }
 
+TEST(Accelerator, PeaksPerNumberFormat) {
+  const auto& h100 = find_accelerator("h100-sxm");
+  EXPECT_DOUBLE_EQ(h100.matmul_format(NumberFormat::kFp32)->peak_flop_per_s, 67e12);
+  EXPECT_DOUBLE_EQ(h100.matmul_format(NumberFormat::kTf32)->peak_flop_per_s, 494.5e12);
+  EXPECT_DOUBLE_EQ(h100.matmul_format(NumberFormat::kBf16)->peak_flop_per_s, 989e12);
+  EXPECT_DOUBLE_EQ(h100.matmul_format(NumberFormat::kFp8)->peak_flop_per_s, 1979e12);
+  EXPECT_NEAR(h100.matmul_format(NumberFormat::kBf16)->ceiling, 794.5 / 989, 1e-12);  // MAMF
+  const auto& a100 = find_accelerator("a100-sxm");
+  EXPECT_EQ(a100.matmul_format(NumberFormat::kFp8), nullptr);
+  EXPECT_DOUBLE_EQ(a100.matmul_format(NumberFormat::kInt8)->peak_flop_per_s, 624e12);
+  EXPECT_EQ(a100.compute.units, 108);
+  const auto& v100 = find_accelerator("v100");  // Volta: fp16 tensor cores, no bf16
+  EXPECT_EQ(v100.matmul_format(NumberFormat::kBf16), nullptr);
+  EXPECT_DOUBLE_EQ(v100.matmul_format(NumberFormat::kFp16)->peak_flop_per_s, 125e12);
+  // TPUs: bf16 MXUs; fp32 and tf32 as 6 and 3 bf16 passes; an fp32 product defaults to one bf16 pass.
+  const auto& v3 = find_accelerator("tpuv3");
+  EXPECT_EQ(v3.compute.unit, MatrixUnit::kTpuMxu);
+  EXPECT_EQ(v3.compute.units * v3.compute.cores, 4);
+  EXPECT_EQ(v3.matmul_format(NumberFormat::kFp32)->bf16_passes, 6);
+  EXPECT_DOUBLE_EQ(v3.matmul_format(NumberFormat::kFp32)->peak_flop_per_s, 123e12 / 6);
+  EXPECT_EQ(v3.compute.fp32_matmul_default, NumberFormat::kBf16);
+  EXPECT_EQ(v3.matmul_format(NumberFormat::kFp16), nullptr);
+  EXPECT_EQ(find_accelerator("tpuv4").compute.units, 4);
+  EXPECT_EQ(v3.matmul_format_names(), "fp32, tf32, bf16");
+  for (const auto& a : accelerators()) {
+    EXPECT_GT(a.compute.hbm_stream_efficiency, 0.5) << a.name;
+    EXPECT_LE(a.compute.hbm_stream_efficiency, 1.0) << a.name;
+    for (std::size_t f = 0; f < kNumberFormats; ++f) {
+      const auto* m = a.matmul_format(static_cast<NumberFormat>(f));
+      if (!m) continue;
+      EXPECT_GT(m->ceiling, 0.5) << a.name;
+      EXPECT_LE(m->ceiling, 1.0) << a.name;
+    }
+  }
+  EXPECT_EQ(number_format_from_string("fp8"), NumberFormat::kFp8);
+  EXPECT_FALSE(number_format_from_string("fp4").has_value());
+}
+
 TEST(Accelerator, UnknownNameIsAnError) {
   EXPECT_EQ(lookup_accelerator("tpuv9"), nullptr);
   EXPECT_THROW(find_accelerator("tpuv9"), std::out_of_range);
