@@ -1,0 +1,145 @@
+// Pipeline stages: 1F1B and interleaved orders, embedding and logits, p2p between stages.
+#include "sim/step/step_builder_parts.h"
+
+#include <algorithm>
+
+namespace moesim::sim::detail {
+
+using workloads::LayerKind;
+using workloads::Stack;
+
+void Builder::build_stage(int stage) {
+  std::vector<std::int32_t> prev(static_cast<std::size_t>(sim_per_stage_), -1);
+  grad_ops_.clear();
+  dense_bucket_ = expert_bucket_ = 0;
+  prefetch_after_.assign(prev.size(), -1);
+  layer_entry_.assign(prev.size(), -1);
+  // Number MoE layers in model order (routing draws are per MoE layer).
+  int moe_seen = 0;
+  for (int l = 0; l < static_cast<int>(layers_.size()); ++l) {
+    if (layers_[static_cast<std::size_t>(l)].moe) moe_counter_[l] = moe_seen++;
+  }
+  const int last = stages_ * virtual_ - 1;  // the last virtual stage
+  // One micro-batch through virtual stage `vs` (chunk vs / p of this device).
+  auto pass = [&](int vs, int mb, bool backward) {
+    const int first = boundaries_[static_cast<std::size_t>(vs)];
+    const int count = boundaries_[static_cast<std::size_t>(vs) + 1] - first;
+    if (vs > 0 && !backward) recv_p2p(vs, mb, false, prev);
+    if (vs < last && backward) recv_p2p(vs, mb, true, prev);
+    if (vs == 0 && !backward) embedding(mb, false, prev, stage);
+    if (vs == last && backward) logits(mb, true, prev, stage);
+    chunk_first_layer_ = first;
+    chunk_end_layer_ = first + count;
+    for (int j = 0; j < count; ++j) {
+      const int l = backward ? first + count - 1 - j : first + j;
+      layer_ops(stage, l, layers_[static_cast<std::size_t>(l)], mb, backward, mb == micro_ - 1, prev);
+    }
+    if (vs == last && !backward) logits(mb, false, prev, stage);
+    if (vs == 0 && backward) embedding(mb, true, prev, stage);
+    if (vs < last && !backward) send_p2p(vs, mb, false, prev);
+    if (vs > 0 && backward) send_p2p(vs, mb, true, prev);
+  };
+  for (const auto& u : pipeline_order(stage)) pass(u.chunk * stages_ + stage, u.micro_batch, u.backward);
+  // Optimizer step after every gradient all-reduce of this device.
+  const double params = params_per_device();
+  const BlockCost update = costs_->optimizer(params * update_bytes_per_param(run_.training.optimizer));
+  std::vector<int> devs;
+  std::vector<std::int32_t> opt;
+  for (int i = 0; i < sim_per_stage_; ++i) {
+    std::vector<std::int32_t> deps;
+    if (prev[static_cast<std::size_t>(i)] >= 0) deps.push_back(prev[static_cast<std::size_t>(i)]);
+    for (auto g : grad_ops_) {
+      if (out_.graph.ops()[static_cast<std::size_t>(g)].device == sim(stage, i)) deps.push_back(g);
+    }
+    devs.push_back(sim(stage, i));
+    opt.push_back(
+        out_.graph.add(compute_op(sim(stage, i), OpCategory::kOptimizer, update, true, -1, 0), deps));
+  }
+  gather_after_optimizer(stage, devs, opt);
+}
+
+std::vector<Builder::Unit> Builder::pipeline_order(int stage) const {
+  std::vector<Unit> order;
+  const int p = stages_, v = virtual_, m = micro_;
+  if (v == 1) {
+    const int warmup = std::min(p - stage - 1, m);
+    int f = 0, b = 0;
+    for (; f < warmup; ++f) order.push_back({0, f, false});
+    while (f < m) {
+      order.push_back({0, f++, false});
+      order.push_back({0, b++, true});
+    }
+    while (b < m) order.push_back({0, b++, true});
+    return order;
+  }
+  const int total = m * v;
+  const int warmup = std::min((p - stage - 1) * 2 + (v - 1) * p, total);
+  auto unit = [&](int k, bool backward) {
+    const int chunk = (k / p) % v;
+    return Unit{backward ? v - 1 - chunk : chunk, (k / (p * v)) * p + k % p, backward};
+  };
+  int f = 0, b = 0;
+  for (; f < warmup; ++f) order.push_back(unit(f, false));
+  while (f < total) {
+    order.push_back(unit(f++, false));
+    order.push_back(unit(b++, true));
+  }
+  while (b < total) order.push_back(unit(b++, true));
+  return order;
+}
+
+void Builder::logits(int mb, bool backward, std::vector<std::int32_t>& prev, int stage) {
+  const BlockCost cost = costs_->logits(backward);
+  for (int i = 0; i < sim_per_stage_; ++i) {
+    auto& p = prev[static_cast<std::size_t>(i)];
+    const Op op = compute_op(sim(stage, i), OpCategory::kEmbedding, cost, backward, -1, mb);
+    p = p >= 0 ? out_.graph.add(op, {p}) : out_.graph.add(op);
+  }
+}
+
+void Builder::embedding(int mb, bool backward, std::vector<std::int32_t>& prev, int stage) {
+  const BlockCost cost = costs_->embedding(backward);
+  for (int i = 0; i < sim_per_stage_; ++i) {
+    auto& p = prev[static_cast<std::size_t>(i)];
+    const Op op = compute_op(sim(stage, i), OpCategory::kEmbedding, cost, backward, -1, mb);
+    p = p >= 0 ? out_.graph.add(op, {p}) : out_.graph.add(op);
+  }
+}
+
+void Builder::send_p2p(int vs, int mb, bool backward, std::vector<std::int32_t>& prev) {
+  const int to = backward ? vs - 1 : vs + 1;
+  for (int i = 0; i < sim_per_stage_; ++i) {
+    Op op;
+    op.device = sim(vs % stages_, i);
+    op.stream = Stream::kAsync;
+    op.backward = backward;
+    op.micro_batch = static_cast<std::int16_t>(mb);
+    const auto id = out_.graph.add(op, {prev[static_cast<std::size_t>(i)]});
+    p2p_[{std::min(vs, to), mb, backward, i}].first = id;
+  }
+}
+
+void Builder::recv_p2p(int vs, int mb, bool backward, std::vector<std::int32_t>& prev) {
+  const int from = backward ? vs + 1 : vs - 1;
+  for (int i = 0; i < sim_per_stage_; ++i) {
+    Op op;
+    op.device = sim(vs % stages_, i);
+    op.stream = Stream::kAsync;
+    op.backward = backward;
+    op.micro_batch = static_cast<std::int16_t>(mb);
+    const auto id = out_.graph.add(op);
+    p2p_[{std::min(vs, from), mb, backward, i}].second = id;
+    prev[static_cast<std::size_t>(i)] = id;
+  }
+}
+
+void Builder::link_p2p() {
+  const double bytes = out_.tokens_per_microbatch * m_.d_model * dtype_ / tp_;
+  for (const auto& [key, ends] : p2p_) {
+    // Priced on the sending device's stage to the next one (the pipeline wraps round with interleaving).
+    const auto d = demand(NetworkDemand::Kind::kP2p, -1, std::get<0>(key) % stages_, bytes);
+    out_.graph.add_collective(OpCategory::kPipelineP2p, d, {ends.first, ends.second});
+  }
+}
+
+}  // namespace moesim::sim::detail

@@ -1,0 +1,129 @@
+// The ops of one layer: forward, full recomputation and backward, MoE blocks with their all-to-alls.
+#include "sim/step/step_builder_parts.h"
+
+#include <algorithm>
+
+namespace moesim::sim::detail {
+
+using workloads::LayerKind;
+using workloads::Stack;
+
+void Builder::layer_ops(int stage, int global_layer, const LayerPlan& lp, int mb, bool backward, bool last_mb,
+                        std::vector<std::int32_t>& prev) {
+  std::vector<int> devs(static_cast<std::size_t>(sim_per_stage_));
+  for (int i = 0; i < sim_per_stage_; ++i) devs[static_cast<std::size_t>(i)] = sim(stage, i);
+  if (gathers_before(mb, backward)) gather_weights(stage, global_layer, lp, mb, backward, devs, prev);
+  if (backward && run_.training.recompute == workloads::Recompute::kFull)
+    layer_pass(global_layer, lp, mb, Pass::kRecompute, devs, prev, stage);
+  layer_pass(global_layer, lp, mb, backward ? Pass::kBackward : Pass::kForward, devs, prev, stage);
+  if (backward && last_mb) {
+    const auto [dense, experts] = layer_params(lp);
+    const bool chunk_done =
+        global_layer == chunk_first_layer_;  // the chunk's backward ends at its first layer
+    const double edge = chunk_done ? edge_params(chunk_first_layer_, chunk_end_layer_) : 0.0;
+    gradient_ready(stage, global_layer, dense + edge, experts, chunk_done, devs, prev);
+  }
+}
+
+void Builder::layer_pass(int global_layer, const LayerPlan& lp, int mb, Pass pass,
+                         const std::vector<int>& devs, std::vector<std::int32_t>& prev, int stage) {
+  const bool backward = pass == Pass::kBackward;
+  recomputing_ = pass == Pass::kRecompute;
+  auto chain = [&](int i, const Op& op) {
+    auto& p = prev[static_cast<std::size_t>(i)];
+    p = p >= 0 ? out_.graph.add(op, {p}) : out_.graph.add(op);
+    return p;
+  };
+  auto tp_allreduce = [&]() {
+    if (tp_ <= 1) return;
+    const double bytes = out_.tokens_per_microbatch * m_.d_model * dtype_;
+    const auto d = demand(NetworkDemand::Kind::kTpAllReduce, -1, stage, bytes);
+    auto ids = collective(devs, prev, OpCategory::kTpAllReduce, d, backward, global_layer, mb,
+                          run_.simulation.overlap.tp_comm);
+    prev = ids;
+  };
+  auto attention_block = [&](LayerKind kind) {
+    const BlockCost cost = costs_->attention(kind, lp.stack, backward);
+    for (int i = 0; i < sim_per_stage_; ++i) {
+      chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kAttention, cost, backward,
+                          global_layer, mb));
+    }
+    tp_allreduce();
+  };
+  auto ffn_block = [&]() {
+    if (!lp.moe) {
+      const BlockCost cost = costs_->dense_ffn(lp.stack, backward);
+      for (int i = 0; i < sim_per_stage_; ++i) {
+        chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kDenseFfn, cost, backward,
+                            global_layer, mb));
+      }
+      tp_allreduce();
+      return;
+    }
+    moe_block(stage, global_layer, mb, backward, devs, prev);
+  };
+  // Backward runs the blocks in reverse order; the step time is insensitive to the order within a layer
+  // except for where the collectives fall, which reversing preserves.
+  if (!backward) {
+    attention_block(LayerKind::kAttention);
+    if (lp.stack == Stack::kDecoder && m_.encoder_decoder) attention_block(LayerKind::kCrossAttention);
+    ffn_block();
+  } else {
+    ffn_block();
+    if (lp.stack == Stack::kDecoder && m_.encoder_decoder) attention_block(LayerKind::kCrossAttention);
+    attention_block(LayerKind::kAttention);
+  }
+}
+
+void Builder::moe_block(int stage, int layer, int mb, bool backward, const std::vector<int>& devs,
+                        std::vector<std::int32_t>& prev) {
+  const int moe_index = moe_counter_[layer];
+  const auto& load = out_.loads[static_cast<std::size_t>(moe_index) % out_.loads.size()];
+  const int draw = static_cast<int>(static_cast<std::size_t>(moe_index) % out_.loads.size());
+  const double tokens = out_.tokens_per_microbatch / tp_;  // each tensor rank routes its sequence shard
+  const int ep = out_.layout.expert;
+  const int local_experts = static_cast<int>(std::max<std::int64_t>(1, m_.experts / ep));
+  // Forward: the dispatch sends the routed tokens (byte matrix M), the combine sends them back (M^T).
+  // Backward: the combine's gradient goes from the tokens' owners to the experts (M again), the
+  // dispatch's gradient comes back (M^T).
+  const auto a2a_out = demand(NetworkDemand::Kind::kAllToAll, draw, stage, 0, false);
+  const auto a2a_back = demand(NetworkDemand::Kind::kAllToAll, draw, stage, 0, true);
+  auto chain = [&](int i, const Op& op) {
+    auto& p = prev[static_cast<std::size_t>(i)];
+    p = p >= 0 ? out_.graph.add(op, {p}) : out_.graph.add(op);
+  };
+  // Pre-norm, router GEMM, gating and the dispatch permutation, before the dispatch all-to-all.
+  const BlockCost gate = costs_->moe_gate(tokens, backward);
+  const BlockCost disp = costs_->moe_dispatch(tokens, local_experts, backward);
+  for (int i = 0; i < sim_per_stage_; ++i) {
+    chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kGating, gate, backward, layer, mb));
+    chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kPermute, disp, backward, layer, mb));
+  }
+  prev = collective(devs, prev, backward ? OpCategory::kA2aCombine : OpCategory::kA2aDispatch, a2a_out,
+                    backward, layer, mb);
+  // Expert FFN on the tokens this device received (the slowest expert sets the pace at the next
+  // all-to-all).
+  for (int i = 0; i < sim_per_stage_; ++i) {
+    const int member = m_.experts >= ep ? i : i * (ep / static_cast<int>(m_.experts));
+    const double copies = received_copies(run_, load, member);
+    const BlockCost experts = costs_->moe_experts(copies, local_experts, backward);
+    chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kExpertFfn, experts, backward, layer,
+                        mb));
+  }
+  prev = collective(devs, prev, backward ? OpCategory::kA2aDispatch : OpCategory::kA2aCombine, a2a_back,
+                    backward, layer, mb);
+  const BlockCost comb = costs_->moe_combine(tokens, local_experts, backward);
+  for (int i = 0; i < sim_per_stage_; ++i) {
+    chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kPermute, comb, backward, layer, mb));
+  }
+  // Experts are tensor-parallel too: their partial outputs are reduced over the tensor group like a dense
+  // FFN's (an all-gather + reduce-scatter pair moves the bytes of one all-reduce).
+  if (tp_ > 1) {
+    const auto d = demand(NetworkDemand::Kind::kTpAllReduce, -1, stage,
+                          out_.tokens_per_microbatch * m_.d_model * dtype_);
+    prev = collective(devs, prev, OpCategory::kTpAllReduce, d, backward, layer, mb,
+                      run_.simulation.overlap.tp_comm);
+  }
+}
+
+}  // namespace moesim::sim::detail
