@@ -100,6 +100,16 @@ int ClusterSpec::node_count() const {
   return node.gpus > 0 ? devices / node.gpus : 0;
 }
 
+std::vector<std::string> hop_classes(const ClusterSpec& s) {
+  if (s.fabric == FabricType::kTorus) return {"ici"};
+  std::vector<std::string> out;
+  if (s.node.fabric != NodeFabric::kPcie && s.node.gpus > 1) out.push_back("nvlink");
+  if (s.node.fabric == NodeFabric::kPcie || (s.fabric != FabricType::kNone && s.node.nics < s.node.gpus))
+    out.push_back("pcie");
+  if (s.fabric != FabricType::kNone) out.push_back("network");
+  return out;
+}
+
 std::string to_string(NodeFabric f) {
   switch (f) {
     case NodeFabric::kNvSwitch:

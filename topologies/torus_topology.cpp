@@ -7,6 +7,7 @@ namespace moesim::topologies {
 
 TorusTopology::TorusTopology(const ClusterSpec& spec)
     : GraphTopology(spec.devices, spec.torus.chips_per_host),
+      spec_(spec),
       dims_(spec.torus.dims),
       link_Bps_(spec.torus.link_bandwidth_Bps) {
   validate_cluster(spec);

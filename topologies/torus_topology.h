@@ -31,6 +31,9 @@ class TorusTopology : public GraphTopology {
   bool accumulate_traffic(const TrafficMatrix& traffic, std::vector<double>& link_bytes) const override;
 
   const std::vector<int>& dims() const { return dims_; }
+  const ClusterSpec* cluster_spec() const override { return &spec_; }
+  /// Coordinate of `device` along dimension k.
+  int coordinate(int device, int k) const { return coord(device, k); }
 
  private:
   int coord(int device, int k) const { return device / stride_[k] % dims_[k]; }
@@ -44,6 +47,7 @@ class TorusTopology : public GraphTopology {
   }
   int neighbour(int device, int k, int dir) const;
 
+  ClusterSpec spec_;
   std::vector<int> dims_;
   std::array<int, 3> stride_{1, 1, 1};
   double link_Bps_;
