@@ -25,7 +25,12 @@ moesim::network::Schedule make_schedule(const moesim::topologies::Topology& t, C
                                         int n, double bytes) {
   std::vector<int> group(n);
   std::iota(group.begin(), group.end(), 0);
-  return moesim::collectives::build_schedule({op, a, group, bytes}, t);
+  moesim::collectives::CollectiveRequest r;
+  r.op = op;
+  r.algorithm = a;
+  r.group = group;
+  r.bytes = bytes;
+  return moesim::collectives::build_schedule(r, t);
 }
 
 void run(benchmark::State& state, BackendKind kind, CollectiveOp op, Algorithm a) {

@@ -112,8 +112,15 @@ SimulationSpec parse_simulation_section(const YamlMap& s) {
   if (auto r = s.optional_map("routing")) out.routing = parse_routing(*r);
   if (s.has("trace_devices")) out.trace_devices = s.integer_list("trace_devices", Bound::kNonNegative);
   out.steps = s.optional_integer("steps").value_or(1);
-  out.padded_dispatch = s.optional_choice("dispatch", {"dropless", "padded"}).value_or("dropless") == "padded";
-  s.finish({"backend", "routing", "trace_devices", "steps", "dispatch"});
+  out.padded_dispatch =
+      s.optional_choice("dispatch", {"dropless", "padded"}).value_or("dropless") == "padded";
+  if (auto a = s.optional_choice("all_to_all", {"auto", "direct", "pairwise", "hierarchical"})) {
+    out.all_to_all = *a == "direct"         ? AllToAllAlgorithm::kDirect
+                     : *a == "pairwise"     ? AllToAllAlgorithm::kPairwise
+                     : *a == "hierarchical" ? AllToAllAlgorithm::kHierarchical
+                                            : AllToAllAlgorithm::kAuto;
+  }
+  s.finish({"backend", "routing", "trace_devices", "steps", "dispatch", "all_to_all"});
   return out;
 }
 

@@ -24,6 +24,9 @@ struct RoutingSpec {
   std::uint64_t seed = 1;         ///< random seed for sampled routings (default 1)
 };
 
+/// `simulation.all_to_all`: how the MoE all-to-alls run (sim/collectives: auto = the fastest predicted).
+enum class AllToAllAlgorithm { kAuto, kDirect, kPairwise, kHierarchical };
+
 struct SimulationSpec {
   Backend backend = Backend::kAnalytic;  ///< default analytic
   RoutingSpec routing;                   ///< default: uniform routing
@@ -35,6 +38,7 @@ struct SimulationSpec {
   /// TPUs does (Lepikhin et al. 2020 §2.2; Fedus et al. 2021 §2.2). Default `dropless`: only accepted token
   /// copies are sent and computed (Tutel / MegaBlocks style).
   bool padded_dispatch = false;
+  AllToAllAlgorithm all_to_all = AllToAllAlgorithm::kAuto;  ///< default auto
 };
 
 }  // namespace moesim::workloads
