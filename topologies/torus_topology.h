@@ -29,6 +29,9 @@ class TorusTopology : public GraphTopology {
   /// (chip after x, destination y), its z phase likewise; bytes are summed per (chip, target coordinate) in
   /// one pass over the pairs and each sum walks its ring segment once.
   bool accumulate_traffic(const TrafficMatrix& traffic, std::vector<double>& link_bytes) const override;
+  /// Same aggregation for a list of flows (when there are enough of them to pay for it).
+  void accumulate_flows(const Flow* flows, std::size_t count, double scale,
+                        std::vector<double>& link_bytes) const override;
 
   const std::vector<int>& dims() const { return dims_; }
   const ClusterSpec* cluster_spec() const override { return &spec_; }
@@ -36,6 +39,7 @@ class TorusTopology : public GraphTopology {
   int coordinate(int device, int k) const { return coord(device, k); }
 
  private:
+  class LegSums;
   int coord(int device, int k) const { return device / stride_[k] % dims_[k]; }
   /// Link from `device` to its neighbour one step in direction `dir` (+1 / -1) of dimension k.
   LinkId step_link(int device, int k, int dir) const {

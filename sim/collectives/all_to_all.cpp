@@ -1,5 +1,6 @@
 // All-to-all algorithms over uneven per-pair byte matrices.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <unordered_map>
 
@@ -12,12 +13,19 @@ namespace {
 /// "Environment Variables"); each chunk is one RDMA write, i.e. one message for the NIC's message rate.
 constexpr double kNetChunk_bytes = 128.0 * 1024;
 
-/// The matrix of the request, or the nccl-tests uniform one (bytes / n to every rank).
-const ByteMatrix& matrix_of(const Build& b, ByteMatrix& storage) {
-  if (b.request.matrix != nullptr) return *b.request.matrix;
-  storage = uniform_all_to_all(b.layout.n, b.request.bytes);
-  return storage;
-}
+/// Bytes from group rank i to group rank j: the request's matrix, or the nccl-tests uniform exchange
+/// (bytes / n to every rank) without materialising it.
+class PairBytes {
+ public:
+  explicit PairBytes(const Build& b)
+      : m_(b.request.matrix), uniform_(b.layout.n > 0 ? b.request.bytes / b.layout.n : 0) {}
+  double operator()(int i, int j) const { return m_ != nullptr ? m_->at(i, j) : uniform_; }
+  double total(int n) const { return m_ != nullptr ? m_->total() : uniform_ * n * n; }
+
+ private:
+  const ByteMatrix* m_;
+  double uniform_;
+};
 
 /// Largest number of intra-node and inter-node peers of any rank (every rank posts a send and a receive
 /// to every peer, also empty ones: PyTorch's all_to_all_single and nccl-tests both do).
@@ -30,48 +38,106 @@ std::pair<int, int> peers_of(const GroupLayout& L) {
   return {L.per_node - 1, L.n - L.per_node};
 }
 
-/// Inter-node legs keyed by (sender device, receiver device), summed.
-using LegMap = std::unordered_map<std::uint64_t, double>;
-std::uint64_t key(int a, int b) {
-  return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(a)) << 32) | static_cast<std::uint32_t>(b);
-}
-
 /// Adds the transfers of `pairs` (group ranks i -> j, bytes) to `phase`: same node directly; across nodes
 /// through PXN when the library has it — over NVLink to the group member on the sender's node that sits
 /// on the receiver's rail, then over that member's NIC (NCCL >= 2.12, NCCL_PXN_DISABLE=0: traffic stays on
 /// the destination's rail and messages to one NIC are aggregated; NVIDIA blog "Doubling all2all
-/// performance with NCCL 2.12"). Legs are summed per device pair. Returns the largest number of network
-/// messages (128 KiB chunks) any device sends.
+/// performance with NCCL 2.12"). Legs are summed per device pair (dense tables: per sender and proxy, per
+/// sender node and receiver). Returns the largest number of network messages (128 KiB chunks) any device
+/// sends. Without transfers (a structure-only build) nothing is summed and 0 is returned.
 template <typename ForEachPair>
 double add_legs(network::Phase& phase, const Build& b, ForEachPair&& for_each_pair) {
+  if (!b.with_transfers) return 0;
   const auto& L = b.layout;
   const auto& g = b.request.group;
-  // proxy[m][rail]: the member of node m on that rail (-1 if none).
-  std::vector<std::unordered_map<int, int>> proxy(static_cast<std::size_t>(L.nodes));
-  for (int m = 0; m < L.nodes; ++m)
-    for (int d : L.members[m]) proxy[m].emplace(rail_of(d, b.topology), d);
-  LegMap legs;
+  const int n = L.n;
+  const bool pxn = b.library.pxn && L.uniform && L.nodes > 1;
+  if (!pxn) {
+    std::vector<double> messages(static_cast<std::size_t>(n), 0.0);
+    for_each_pair([&](int i, int j, double bytes) {
+      if (i == j || bytes <= 0) return;
+      phase.transfers.push_back({g[i], g[j], bytes});
+      if (L.node_index[i] != L.node_index[j]) messages[i] += std::ceil(bytes / kNetChunk_bytes);
+    });
+    return *std::max_element(messages.begin(), messages.end());
+  }
+  const int G = L.per_node, M = L.nodes;
+  // proxy_of[m][j]: local index on node m of the member on group rank j's rail (-1: none, send directly).
+  std::vector<int> rail_local(static_cast<std::size_t>(n));
+  std::vector<std::unordered_map<int, int>> by_rail(static_cast<std::size_t>(M));
+  for (int r = 0; r < n; ++r) by_rail[L.node_index[r]].emplace(rail_of(g[r], b.topology), L.local_index[r]);
+  std::vector<int> proxy_of(static_cast<std::size_t>(M) * n, -1);
+  for (int m = 0; m < M; ++m)
+    for (int j = 0; j < n; ++j) {
+      const auto it = by_rail[m].find(rail_of(g[j], b.topology));
+      if (it != by_rail[m].end()) proxy_of[static_cast<std::size_t>(m) * n + j] = it->second;
+    }
+  std::vector<double> to_proxy(static_cast<std::size_t>(n) * G, 0.0);   // [sender][proxy local]
+  std::vector<double> from_node(static_cast<std::size_t>(M) * n, 0.0);  // [sender node][receiver]
+  std::vector<std::array<double, 3>> unproxied;  // rare: no member on the receiver's rail
   for_each_pair([&](int i, int j, double bytes) {
     if (i == j || bytes <= 0) return;
-    const int src = g[i], dst = g[j];
-    if (L.node_index[i] == L.node_index[j] || !b.library.pxn) {
-      legs[key(src, dst)] += bytes;
+    const int mi = L.node_index[i];
+    if (mi == L.node_index[j]) {
+      to_proxy[static_cast<std::size_t>(i) * G + L.local_index[j]] += bytes;
       return;
     }
-    const auto it = proxy[L.node_index[i]].find(rail_of(dst, b.topology));
-    const int via = it == proxy[L.node_index[i]].end() ? src : it->second;
-    if (via != src) legs[key(src, via)] += bytes;
-    legs[key(via, dst)] += bytes;
+    const int via = proxy_of[static_cast<std::size_t>(mi) * n + j];
+    if (via < 0) {
+      unproxied.push_back({static_cast<double>(i), static_cast<double>(j), bytes});
+      return;
+    }
+    if (via != L.local_index[i]) to_proxy[static_cast<std::size_t>(i) * G + via] += bytes;
+    from_node[static_cast<std::size_t>(mi) * n + j] += bytes;
   });
-  std::unordered_map<int, double> messages;
-  for (const auto& [k, bytes] : legs) {
-    const int src = static_cast<int>(k >> 32), dst = static_cast<int>(k & 0xffffffffu);
-    if (b.with_transfers) phase.transfers.push_back({src, dst, bytes});
-    if (b.topology.node_of(src) != b.topology.node_of(dst))
-      messages[src] += std::ceil(bytes / kNetChunk_bytes);
+  std::vector<double> messages(static_cast<std::size_t>(n), 0.0);
+  std::vector<int> rank_at(static_cast<std::size_t>(M) * G);  // group rank of member q of node m
+  for (int r = 0; r < n; ++r) rank_at[static_cast<std::size_t>(L.node_index[r]) * G + L.local_index[r]] = r;
+  for (int i = 0; i < n; ++i)
+    for (int q = 0; q < G; ++q) {
+      const double bytes = to_proxy[static_cast<std::size_t>(i) * G + q];
+      if (bytes > 0) phase.transfers.push_back({g[i], L.members[L.node_index[i]][q], bytes});
+    }
+  for (int m = 0; m < M; ++m)
+    for (int j = 0; j < n; ++j) {
+      const double bytes = from_node[static_cast<std::size_t>(m) * n + j];
+      if (bytes <= 0) continue;
+      const int q = proxy_of[static_cast<std::size_t>(m) * n + j];
+      phase.transfers.push_back({L.members[m][q], g[j], bytes});
+      messages[static_cast<std::size_t>(rank_at[static_cast<std::size_t>(m) * G + q])] +=
+          std::ceil(bytes / kNetChunk_bytes);
+    }
+  for (const auto& [i, j, bytes] : unproxied) {
+    phase.transfers.push_back({g[static_cast<int>(i)], g[static_cast<int>(j)], bytes});
+    messages[static_cast<std::size_t>(i)] += std::ceil(bytes / kNetChunk_bytes);
   }
+  return *std::max_element(messages.begin(), messages.end());
+}
+
+/// One pairwise round (every rank i sends to i+k): legs as add_legs() makes them, without tables since
+/// each rank sends to one peer and receives from one.
+double add_round_legs(network::Phase& phase, const Build& b, int k, const PairBytes& m) {
+  if (!b.with_transfers) return 0;
+  const auto& L = b.layout;
+  const auto& g = b.request.group;
+  const bool pxn = b.library.pxn && L.uniform && L.nodes > 1;
   double most = 0;
-  for (const auto& [d, m] : messages) most = std::max(most, m);
+  std::unordered_map<int, double> messages;
+  for (int i = 0; i < L.n; ++i) {
+    const int j = (i + k) % L.n;
+    const double bytes = m(i, j);
+    if (bytes <= 0) continue;
+    int via = g[i];
+    if (pxn && L.node_index[i] != L.node_index[j]) {
+      const int rail = rail_of(g[j], b.topology);
+      for (int d : L.members[L.node_index[i]])
+        if (rail_of(d, b.topology) == rail) via = d;
+    }
+    if (via != g[i]) phase.transfers.push_back({g[i], via, bytes});
+    phase.transfers.push_back({via, g[j], bytes});
+    if (L.node_index[i] != L.node_index[j])
+      most = std::max(most, messages[via] += std::ceil(bytes / kNetChunk_bytes));
+  }
   return most;
 }
 
@@ -91,9 +157,8 @@ network::Schedule a2a_direct(const Build& b) {
   network::Schedule s;
   s.name = "all-to-all/direct";
   if (L.n < 2) return s;
-  ByteMatrix storage;
-  const ByteMatrix& m = matrix_of(b, storage);
-  if (m.total() <= 0) return s;
+  const PairBytes m(b);
+  if (m.total(L.n) <= 0) return s;
   const auto [intra_peers, inter_peers] = peers_of(L);
   if (lib.library == Library::kIci) {
     int hops = 0;
@@ -107,7 +172,7 @@ network::Schedule a2a_direct(const Build& b) {
   phase.efficiency = lib.p2p_efficiency(crosses_nodes(L));
   const double messages = add_legs(phase, b, [&](auto&& add) {
     for (int i = 0; i < L.n; ++i)
-      for (int j = 0; j < L.n; ++j) add(i, j, m.at(i, j));
+      for (int j = 0; j < L.n; ++j) add(i, j, m(i, j));
   });
   if (lib.library == Library::kNccl && lib.nic_message_rate > 0)
     phase.min_time_s = messages / lib.nic_message_rate;
@@ -124,9 +189,8 @@ network::Schedule a2a_pairwise(const Build& b) {
   network::Schedule s;
   s.name = "all-to-all/pairwise";
   if (L.n < 2) return s;
-  ByteMatrix storage;
-  const ByteMatrix& m = matrix_of(b, storage);
-  if (m.total() <= 0) return s;
+  const PairBytes m(b);
+  if (m.total(L.n) <= 0) return s;
   s.launch_s = lib.library == Library::kIci ? lib.ici_launch_s
                                             : lib.base_latency_s(NcclAlgo::kRing, Protocol::kSimple);
   for (int k = 1; k < L.n; ++k) {
@@ -141,9 +205,7 @@ network::Schedule a2a_pairwise(const Build& b) {
                                : lib.hop_latency_s(lib.nvlink_intra ? NcclPath::kNvLink : NcclPath::kPcie,
                                                    NcclAlgo::kRing, Protocol::kSimple);
     }
-    const double messages = add_legs(phase, b, [&](auto&& add) {
-      for (int i = 0; i < L.n; ++i) add(i, (i + k) % L.n, m.at(i, (i + k) % L.n));
-    });
+    const double messages = add_round_legs(phase, b, k, m);
     if (lib.library == Library::kNccl && lib.nic_message_rate > 0)
       phase.min_time_s = messages / lib.nic_message_rate;
     s.phases.push_back(std::move(phase));
@@ -162,9 +224,8 @@ network::Schedule a2a_hierarchical(const Build& b) {
   network::Schedule s;
   s.name = "all-to-all/hierarchical";
   if (L.n < 2) return s;
-  ByteMatrix storage;
-  const ByteMatrix& mat = matrix_of(b, storage);
-  if (mat.total() <= 0) return s;
+  const PairBytes mat(b);
+  if (mat.total(L.n) <= 0) return s;
   const int G = L.per_node, M = L.nodes;
   std::vector<std::vector<int>> rank(static_cast<std::size_t>(M),
                                      std::vector<int>(static_cast<std::size_t>(G)));
@@ -181,7 +242,7 @@ network::Schedule a2a_hierarchical(const Build& b) {
     for (int i = 0; i < G; ++i)
       for (int j = 0; j < G; ++j) {
         double bytes = 0;
-        for (int m2 = 0; m2 < M; ++m2) bytes += mat.at(rank[m][i], rank[m2][j]);
+        for (int m2 = 0; m2 < M; ++m2) bytes += mat(rank[m][i], rank[m2][j]);
         if (i != j && bytes > 0 && b.with_transfers)
           intra.transfers.push_back({g[rank[m][i]], g[rank[m][j]], bytes});
       }
@@ -190,7 +251,7 @@ network::Schedule a2a_hierarchical(const Build& b) {
       for (int m2 = 0; m2 < M; ++m2) {
         if (m == m2) continue;
         double bytes = 0;
-        for (int i = 0; i < G; ++i) bytes += mat.at(rank[m][i], rank[m2][j]);
+        for (int i = 0; i < G; ++i) bytes += mat(rank[m][i], rank[m2][j]);
         if (bytes <= 0) continue;
         messages[rank[m][j]] += std::ceil(bytes / kNetChunk_bytes);
         if (b.with_transfers) inter.transfers.push_back({g[rank[m][j]], g[rank[m2][j]], bytes});

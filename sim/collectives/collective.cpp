@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
@@ -50,12 +51,14 @@ std::string names_of(const Table& table) {
 /// Candidates the library's tuner considers for `op` (hierarchical-2d is not an NCCL algorithm: only on
 /// request).
 std::vector<Algorithm> tuner_candidates(CollectiveOp op, const LibraryModel& lib) {
+  // Most likely winners first: the tuner skips a candidate whose latencies and floors alone exceed the
+  // best time found so far.
   if (op == CollectiveOp::kAllToAll)
-    return {Algorithm::kDirect, Algorithm::kPairwise, Algorithm::kHierarchical};
+    return {Algorithm::kDirect, Algorithm::kHierarchical, Algorithm::kPairwise};
   if (lib.library == Library::kIci) return {Algorithm::kTorus, Algorithm::kRing};
   if (op == CollectiveOp::kAllReduce)
-    return {Algorithm::kRing, Algorithm::kTree, Algorithm::kNvls, Algorithm::kNvlsTree, Algorithm::kSharp};
-  return {Algorithm::kRing, Algorithm::kNvls, Algorithm::kPat};
+    return {Algorithm::kNvls, Algorithm::kNvlsTree, Algorithm::kSharp, Algorithm::kTree, Algorithm::kRing};
+  return {Algorithm::kNvls, Algorithm::kRing, Algorithm::kPat};
 }
 
 network::Schedule dispatch(Algorithm a, const detail::Build& b) {
@@ -330,11 +333,20 @@ std::vector<CollectivePlan> CollectiveModel::price(const CollectiveRequest& requ
   }
   std::vector<CollectivePlan> out;
   std::vector<bool> routed_plan;
+  double best_s = std::numeric_limits<double>::infinity();
   for (Algorithm a : algos) {
     auto protos = detail::protocols_of(a, library_);
     if (request.protocol) {
       if (std::find(protos.begin(), protos.end(), *request.protocol) == protos.end()) continue;
       protos = {*request.protocol};
+    }
+    if (!all_schedules) {
+      // Lower bound without routing: fixed latencies and protocol floors only.
+      double bound = std::numeric_limits<double>::infinity();
+      for (Protocol p : protos)
+        bound = std::min(bound, network::time_from_busy_s(
+                                    dispatch(a, {request, layout, topology_, library_, p, false}), {}));
+      if (bound >= best_s) continue;
     }
     // Route once (Simple), then price every protocol from the per-phase link busy times.
     auto routed = dispatch(a, {request, layout, topology_, library_, Protocol::kSimple, true});
@@ -346,6 +358,7 @@ std::vector<CollectivePlan> CollectiveModel::price(const CollectiveRequest& requ
       const bool simple = p == Protocol::kSimple;
       plan.schedule = simple ? routed : dispatch(a, {request, layout, topology_, library_, p, false});
       plan.time_s = network::time_from_busy_s(plan.schedule, busy);
+      best_s = std::min(best_s, plan.time_s);
       out.push_back(std::move(plan));
       routed_plan.push_back(simple);
     }

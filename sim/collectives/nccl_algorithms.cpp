@@ -90,13 +90,14 @@ network::Schedule ring(const Build& b) {
   if (L.n < 2 || b.request.bytes <= 0) return s;
   const int channels = b.library.ring_channels(L.nodes, L.rails);
   s.launch_s = ring_latency_s(b, channels);
-  const auto rings = channel_rings(L, b.request.group);
   const double step_bytes = b.request.bytes / L.n;  // one slice per rank per step, over all channels
   network::Phase phase;
   phase.repeat = ring_steps(b.request.op, L.n);
   set_ring_protocol(phase, b, channels, step_bytes);
-  if (b.with_transfers)
+  if (b.with_transfers) {
+    const auto rings = channel_rings(L, b.request.group);
     for (const auto& r : rings) add_ring_transfers(phase, r, step_bytes / static_cast<double>(rings.size()));
+  }
   s.phases.push_back(std::move(phase));
   return s;
 }
@@ -178,12 +179,13 @@ network::Schedule tree(const Build& b) {
         for (int t = 0; t < 2; ++t) {
           for (int m = 0; m < nodes; ++m) {
             const auto& node = L.members[m];
-            // Chain from the head (the member on this channel's NIC); single node: the second tree runs
-            // the chain the other way round.
-            for (int q = 0; q + 1 < G; ++q) {
+            // Chain from the head (the member on this channel's NIC). Across nodes both trees run the
+            // same chain (added once at twice the bytes); in one node the second runs it backwards.
+            if (nodes == 1 || t == 0) {
               const int dir = (nodes == 1 && t == 1) ? -1 : 1;
-              const int a = node[(off + G + dir * q) % G], z = node[(off + G + dir * (q + 1)) % G];
-              edge(z, a, bytes);
+              const double chain = nodes == 1 ? bytes : 2 * bytes;
+              for (int q = 0; q + 1 < G; ++q)
+                edge(node[(off + G + dir * (q + 1)) % G], node[(off + G + dir * q) % G], chain);
             }
             if (parent[t][m] >= 0) edge(node[off], L.members[parent[t][m]][off], bytes);
           }

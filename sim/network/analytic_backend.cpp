@@ -161,6 +161,13 @@ std::vector<double> lockstep_s(const std::vector<Schedule>& schedules, const top
   return end;
 }
 
+/// A zeroed per-link scratch array of the right size, reused between calls (phase_load leaves it zeroed).
+std::vector<double>& scratch_for(const topologies::Topology& topology) {
+  thread_local std::vector<double> scratch;
+  if (scratch.size() != topology.link_count()) scratch.assign(topology.link_count(), 0.0);
+  return scratch;
+}
+
 }  // namespace
 
 AnalyticBackend::AnalyticBackend(const topologies::Topology& topology, BackendOptions options)
@@ -173,7 +180,7 @@ NetworkResult AnalyticBackend::simulate(const std::vector<Schedule>& concurrent)
   const LinkModel& links = *options_.links;
   std::vector<std::size_t> owner;
   const auto merged = merge_by_structure(concurrent, owner);
-  std::vector<double> scratch(topology_.link_count(), 0.0);
+  std::vector<double>& scratch = scratch_for(topology_);
   std::vector<double> merged_end;
   LinkTotals totals;
   if (merged.size() == 1) {
@@ -200,7 +207,7 @@ double analytic_time_s(const Schedule& schedule, const topologies::Topology& top
 
 std::vector<double> phase_busy_s(const Schedule& schedule, const topologies::Topology& topology,
                                  const LinkModel& links) {
-  std::vector<double> scratch(topology.link_count(), 0.0);
+  std::vector<double>& scratch = scratch_for(topology);
   std::vector<double> busy;
   for (const auto& p : schedule.phases) {
     double b = 0;

@@ -68,6 +68,31 @@ ExpertLoad draw_expert_load(const RoutingDistribution& dist, int experts, int to
   return load;
 }
 
+namespace {
+
+/// Binomial(n, p) sample. Small means (the common case: a few copies per sender and expert) by inversion
+/// of the CDF with the pmf recurrence f(k+1) = f(k) (n-k)/(k+1) p/(1-p), one exp and a few multiplies;
+/// otherwise the standard library's sampler.
+std::int64_t binomial(std::mt19937_64& rng, std::int64_t n, double p) {
+  if (n <= 0 || p <= 0) return 0;
+  if (p >= 1) return n;
+  if (n * p >= 20 || p > 0.5) return std::binomial_distribution<std::int64_t>(n, p)(rng);
+  const double u = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+  const double odds = p / (1 - p);
+  double f = std::exp(static_cast<double>(n) * std::log1p(-p));
+  double cdf = f;
+  std::int64_t k = 0;
+  while (u > cdf && k < n) {
+    f *= static_cast<double>(n - k) / static_cast<double>(k + 1) * odds;
+    ++k;
+    cdf += f;
+    if (f < 1e-300) break;
+  }
+  return k;
+}
+
+}  // namespace
+
 std::vector<ExpertLoad> sender_loads(const ExpertLoad& load, int senders) {
   if (senders < 1) throw std::invalid_argument("sender_loads: senders must be >= 1");
   const std::size_t e_count = load.routed_tokens.size();
@@ -87,7 +112,7 @@ std::vector<ExpertLoad> sender_loads(const ExpertLoad& load, int senders) {
       std::int64_t got = left[e];
       if (s + 1 < senders) {
         const double p = remaining > 0 ? std::clamp(static_cast<double>(left[e]) / remaining, 0.0, 1.0) : 0.0;
-        got = (e + 1 == e_count) ? need : std::binomial_distribution<std::int64_t>(need, p)(rng);
+        got = (e + 1 == e_count) ? need : binomial(rng, need, p);
         got = std::min({got, left[e], need});
       }
       remaining -= left[e];

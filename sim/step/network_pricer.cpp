@@ -1,6 +1,7 @@
 #include "sim/step/network_pricer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 #include <tuple>
@@ -106,8 +107,32 @@ std::tuple<std::size_t, int, int, int> shape_of(const std::vector<int>& group,
           topo.local_rank(group.front())};
 }
 
+/// The library's choices made so far in this step, by (op, group shape, size to 1%): the routing draws
+/// of one layer type give all-to-alls of nearly the same mean size, chosen once.
+using PlanKey = std::tuple<int, std::tuple<std::size_t, int, int, int>, long long>;
+using PlanCache = std::map<PlanKey, collectives::CollectivePlan>;
+
+long long size_bucket(double bytes) {
+  return bytes > 0 ? std::llround(std::log(bytes) / std::log(1.01)) : -1;
+}
+
+/// Dispatch byte matrices by routing draw (the combine of a draw is the transpose of its dispatch).
+using MatrixCache = std::map<int, collectives::ByteMatrix>;
+
+collectives::ByteMatrix matrix_for(const NetworkDemand& d, const BuiltStep& step,
+                                   const workloads::RunSpec& run, MatrixCache& cache) {
+  auto it = cache.find(d.draw);
+  if (it == cache.end()) it = cache.emplace(d.draw, a2a_matrix(step, run, d.draw, false)).first;
+  if (!d.transpose) return it->second;
+  collectives::ByteMatrix t(it->second.n);
+  for (int i = 0; i < t.n; ++i)
+    for (int j = 0; j < t.n; ++j) t.at(j, i) = it->second.at(i, j);
+  return t;
+}
+
 DemandPrice price_one(const NetworkDemand& d, const BuiltStep& step, const workloads::RunSpec& run,
-                      const collectives::CollectiveModel& model, network::NetworkBackend& backend) {
+                      const collectives::CollectiveModel& model, network::NetworkBackend& backend,
+                      PlanCache& chosen, MatrixCache& matrices) {
   const auto& topology = model.topology();
   std::vector<network::Schedule> schedules;
   std::set<std::string> labels;
@@ -135,7 +160,7 @@ DemandPrice price_one(const NetworkDemand& d, const BuiltStep& step, const workl
     collectives::ByteMatrix matrix;
     collectives::CollectiveRequest r;
     if (d.kind == Kind::kAllToAll) {
-      matrix = a2a_matrix(step, run, d.draw, d.transpose);
+      matrix = matrix_for(d, step, run, matrices);
       r.op = CollectiveOp::kAllToAll;
       r.algorithm = a2a_algorithm(run);
       r.matrix = &matrix;
@@ -144,18 +169,19 @@ DemandPrice price_one(const NetworkDemand& d, const BuiltStep& step, const workl
       r.op = CollectiveOp::kAllReduce;
       r.bytes = d.bytes;
     }
-    // The library's choice once per group shape; every group then gets that algorithm's schedule.
-    std::map<std::tuple<std::size_t, int, int, int>, collectives::CollectivePlan> chosen;
+    // The library's choice once per group shape; every group then gets that algorithm's schedule. An
+    // all-to-all is chosen on the group's mean exchange (the nccl-tests uniform matrix of the same
+    // bytes), which the routing draws of a demand share, and then priced on its own skewed matrix.
     for (const auto& g : groups) {
       r.group = g;
-      const auto key = shape_of(g, topology);
+      const PlanKey key{static_cast<int>(r.op), shape_of(g, topology), size_bucket(r.bytes)};
       auto it = chosen.find(key);
       if (it == chosen.end()) {
-        it = chosen.emplace(key, model.plan(r)).first;
-        schedules.push_back(it->second.schedule);
-      } else {
-        schedules.push_back(model.schedule(r, it->second.algorithm, it->second.protocol));
+        auto mean = r;
+        mean.matrix = nullptr;
+        it = chosen.emplace(key, model.plan(mean)).first;
       }
+      schedules.push_back(model.schedule(r, it->second.algorithm, it->second.protocol));
       labels.insert(it->second.label());
     }
     for (const auto& s : schedules) p.network_bytes += s.network_bytes();
@@ -193,8 +219,11 @@ std::vector<DemandPrice> price_demands(const BuiltStep& step, const workloads::R
                           " devices; use backend analytic or ptask");
   }
   const collectives::CollectiveModel model(topology);
+  PlanCache chosen;
+  MatrixCache matrices;
   std::vector<DemandPrice> prices;
-  for (const auto& d : step.demands) prices.push_back(price_one(d, step, run, model, backend));
+  for (const auto& d : step.demands)
+    prices.push_back(price_one(d, step, run, model, backend, chosen, matrices));
   return prices;
 }
 
