@@ -42,7 +42,7 @@ struct LibraryModel {
   double nic_Bps = 0;               ///< achievable bandwidth of one NIC, one direction
   double nic_message_rate = 0;      ///< messages per second one NIC can issue
   double ici_hop_s = 1e-6;          ///< ICI: latency per hop
-  double ici_launch_s = 5e-6;       ///< ICI: fixed cost of one collective
+  double ici_launch_s = 2.4e-6;     ///< ICI: fixed cost of one collective
 
   /// Derives the model from the topology's cluster description (accelerator, node fabric, NICs,
   /// NVLS/SHARP capabilities and settings, calibration) and its achievable link bandwidths. Without a
