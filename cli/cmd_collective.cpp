@@ -232,14 +232,33 @@ Options parse_options(const std::vector<std::string>& args, bool& help) {
   return o;
 }
 
-}  // namespace
+void print_candidates(const collectives::CollectiveModel& model, const collectives::CollectiveRequest& r) {
+  std::cout << "candidates (analytic, alone):\n";
+  const int n = static_cast<int>(r.group.size());
+  for (const auto& c : model.candidates(r))
+    std::printf("  %-22s %12s  busbw %s\n", c.label().c_str(), human_time(c.time_s).c_str(),
+                human(r.bytes / c.time_s * collectives::bus_bandwidth_factor(r.op, n), "B/s").c_str());
+}
 
-int run_collective(const std::vector<std::string>& args) {
-  bool help = false;
-  const Options o = parse_options(args, help);
-  if (help) return 0;
+void write_json(const Options& o, int n, const nlohmann::json& rows) {
+  nlohmann::json j;
+  j["op"] = o.op_text;
+  j["backend"] = o.backend_text;
+  j["group_size"] = n;
+  j["skew_zipf_s"] = o.skew;
+  if (o.bytes) {
+    j.update(rows.front());
+  } else {
+    j["rows"] = rows;
+  }
+  std::ofstream out(o.json_path);
+  if (!out) throw UsageError{"--json: cannot write " + o.json_path};
+  out << j.dump(2) << "\n";
+}
+
+/// The request (op, algorithm, protocol) and backend the options name; UsageError for unknown names.
+collectives::CollectiveRequest request_of(const Options& o, network::BackendKind& backend_kind) {
   collectives::CollectiveRequest request;
-  network::BackendKind backend_kind;
   try {
     request.op = collectives::parse_op(o.op_text);
     request.algorithm = collectives::parse_algorithm(o.algorithm_text);
@@ -250,6 +269,18 @@ int run_collective(const std::vector<std::string>& args) {
   }
   if (o.skew > 0 && request.op != collectives::CollectiveOp::kAllToAll)
     throw UsageError{"--skew applies to all-to-all only"};
+
+  return request;
+}
+
+}  // namespace
+
+int run_collective(const std::vector<std::string>& args) {
+  bool help = false;
+  const Options o = parse_options(args, help);
+  if (help) return 0;
+  network::BackendKind backend_kind;
+  collectives::CollectiveRequest request = request_of(o, backend_kind);
 
   const YamlMap root(load_yaml_file(o.scenario), o.scenario, "");
   const auto topology = topologies::make_topology(topologies::parse_cluster(root.map("cluster")));
@@ -290,13 +321,7 @@ int run_collective(const std::vector<std::string>& args) {
     }
     if (o.bytes) {
       print_single(m, request, *topology, o);
-      if (o.candidates) {
-        std::cout << "candidates (analytic, alone):\n";
-        for (const auto& c : model.candidates(request))
-          std::printf(
-              "  %-22s %12s  busbw %s\n", c.label().c_str(), human_time(c.time_s).c_str(),
-              human(bytes / c.time_s * collectives::bus_bandwidth_factor(request.op, n), "B/s").c_str());
-      }
+      if (o.candidates) print_candidates(model, request);
     } else {
       print_sweep_row(m, bytes, o.markdown);
     }
@@ -304,21 +329,7 @@ int run_collective(const std::vector<std::string>& args) {
     request.matrix = nullptr;
   }
 
-  if (!o.json_path.empty()) {
-    nlohmann::json j;
-    j["op"] = o.op_text;
-    j["backend"] = o.backend_text;
-    j["group_size"] = n;
-    j["skew_zipf_s"] = o.skew;
-    if (o.bytes) {
-      j.update(rows.front());
-    } else {
-      j["rows"] = rows;
-    }
-    std::ofstream out(o.json_path);
-    if (!out) throw UsageError{"--json: cannot write " + o.json_path};
-    out << j.dump(2) << "\n";
-  }
+  if (!o.json_path.empty()) write_json(o, n, rows);
   return 0;
 }
 

@@ -150,6 +150,19 @@ void parse_collectives(const YamlMap& m, ClusterSpec& s) {
   m.finish({"nvls", "sharp", "launch_latency", "calibration"});
 }
 
+/// A new device count on a preset torus keeps its dimensionality and cube size and is reshaped.
+void reshape_torus(const YamlMap& c, ClusterSpec& s) {
+  if (s.torus.dims.empty()) return;
+  const int ndims = static_cast<int>(s.torus.dims.size());
+  auto shape = torus_shape(s.devices, ndims, s.torus.cube);
+  if (shape.empty()) {
+    c.fail("devices", "expected a chip count that forms a " + std::to_string(ndims) + "D torus of whole " +
+                          std::to_string(s.torus.cube) + "-chip-wide cubes (or give fabric.dims), got " +
+                          std::to_string(s.devices));
+  }
+  s.torus.dims = shape;
+}
+
 }  // namespace
 
 ClusterSpec parse_cluster(const YamlMap& c) {
@@ -183,17 +196,7 @@ ClusterSpec parse_cluster(const YamlMap& c) {
   if (auto coll = c.optional_map("collectives")) parse_collectives(*coll, s);
   c.finish({"preset", "accelerator", "devices", "node", "fabric", "collectives"});
 
-  // A new device count on a preset torus keeps its dimensionality and cube size and is reshaped.
-  if (s.fabric == FabricType::kTorus && devices && !dims_given && !s.torus.dims.empty()) {
-    const int ndims = static_cast<int>(s.torus.dims.size());
-    auto shape = torus_shape(s.devices, ndims, s.torus.cube);
-    if (shape.empty()) {
-      c.fail("devices", "expected a chip count that forms a " + std::to_string(ndims) + "D torus of whole " +
-                            std::to_string(s.torus.cube) + "-chip-wide cubes (or give fabric.dims), got " +
-                            std::to_string(s.devices));
-    }
-    s.torus.dims = shape;
-  }
+  if (s.fabric == FabricType::kTorus && devices && !dims_given) reshape_torus(c, s);
 
   validate_cluster(s, [&](const std::string& key, const std::string& expected) {
     // Point at the key where the user wrote it, else at its section, else at the preset line.

@@ -38,6 +38,20 @@ std::pair<int, int> peers_of(const GroupLayout& L) {
   return {L.per_node - 1, L.n - L.per_node};
 }
 
+/// Every pair straight from sender to receiver (no PXN); returns the most network messages of a sender.
+template <typename ForEachPair>
+double add_direct_legs(network::Phase& phase, const Build& b, ForEachPair&& for_each_pair) {
+  const auto& L = b.layout;
+  const auto& g = b.request.group;
+  std::vector<double> messages(static_cast<std::size_t>(L.n), 0.0);
+  for_each_pair([&](int i, int j, double bytes) {
+    if (i == j || bytes <= 0) return;
+    phase.transfers.push_back({g[i], g[j], bytes});
+    if (L.node_index[i] != L.node_index[j]) messages[i] += std::ceil(bytes / kNetChunk_bytes);
+  });
+  return *std::max_element(messages.begin(), messages.end());
+}
+
 /// Adds the transfers of `pairs` (group ranks i -> j, bytes) to `phase`: same node directly; across nodes
 /// through PXN when the library has it — over NVLink to the group member on the sender's node that sits
 /// on the receiver's rail, then over that member's NIC (NCCL >= 2.12, NCCL_PXN_DISABLE=0: traffic stays on
@@ -52,15 +66,7 @@ double add_legs(network::Phase& phase, const Build& b, ForEachPair&& for_each_pa
   const auto& g = b.request.group;
   const int n = L.n;
   const bool pxn = b.library.pxn && L.uniform && L.nodes > 1;
-  if (!pxn) {
-    std::vector<double> messages(static_cast<std::size_t>(n), 0.0);
-    for_each_pair([&](int i, int j, double bytes) {
-      if (i == j || bytes <= 0) return;
-      phase.transfers.push_back({g[i], g[j], bytes});
-      if (L.node_index[i] != L.node_index[j]) messages[i] += std::ceil(bytes / kNetChunk_bytes);
-    });
-    return *std::max_element(messages.begin(), messages.end());
-  }
+  if (!pxn) return add_direct_legs(phase, b, for_each_pair);
   const int G = L.per_node, M = L.nodes;
   // proxy_of[m][j]: local index on node m of the member on group rank j's rail (-1: none, send directly).
   std::vector<int> rail_local(static_cast<std::size_t>(n));

@@ -124,6 +124,41 @@ std::string applicable_list(const CollectiveRequest& r, const detail::GroupLayou
   return s;
 }
 
+/// The algorithms to price: the tuner's candidates that apply, or the requested one (which must apply).
+std::vector<Algorithm> algorithms_for(const CollectiveRequest& request, const detail::GroupLayout& layout,
+                                      const LibraryModel& library) {
+  std::vector<Algorithm> algos;
+  if (request.algorithm == Algorithm::kAuto) {
+    for (Algorithm a : tuner_candidates(request.op, library))
+      if (detail::applies(a, request, layout, library)) algos.push_back(a);
+  } else if (detail::applies(request.algorithm, request, layout, library)) {
+    algos.push_back(request.algorithm);
+  } else {
+    throw std::invalid_argument(std::string(algorithm_name(request.algorithm)) + " does not apply to this " +
+                                std::string(op_name(request.op)) + " on this group (applicable here: " +
+                                applicable_list(request, layout, library) + ")");
+  }
+  return algos;
+}
+
+/// Plans fastest first; the ones priced from a structure-only build get their routed schedule (all of them,
+/// or only the winner).
+template <typename Build>
+std::vector<CollectivePlan> sorted_plans(std::vector<CollectivePlan> out, const std::vector<bool>& routed,
+                                         bool all_schedules, Build&& build) {
+  std::vector<std::size_t> order(out.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return out[a].time_s < out[b].time_s; });
+  std::vector<CollectivePlan> sorted;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const std::size_t i = order[k];
+    if (!routed[i] && (all_schedules || k == 0)) out[i].schedule = build(out[i]);
+    sorted.push_back(std::move(out[i]));
+  }
+  return sorted;
+}
+
 }  // namespace
 
 std::string_view op_name(CollectiveOp op) {
@@ -320,17 +355,7 @@ std::vector<CollectivePlan> CollectiveModel::price(const CollectiveRequest& requ
                                                    bool all_schedules) const {
   check_request(request, topology_);
   const auto layout = detail::layout_of(request.group, topology_);
-  std::vector<Algorithm> algos;
-  if (request.algorithm == Algorithm::kAuto) {
-    for (Algorithm a : tuner_candidates(request.op, library_))
-      if (detail::applies(a, request, layout, library_)) algos.push_back(a);
-  } else if (detail::applies(request.algorithm, request, layout, library_)) {
-    algos.push_back(request.algorithm);
-  } else {
-    throw std::invalid_argument(std::string(algorithm_name(request.algorithm)) + " does not apply to this " +
-                                std::string(op_name(request.op)) + " on this group (applicable here: " +
-                                applicable_list(request, layout, library_) + ")");
-  }
+  const auto algos = algorithms_for(request, layout, library_);
   std::vector<CollectivePlan> out;
   std::vector<bool> routed_plan;
   double best_s = std::numeric_limits<double>::infinity();
@@ -366,19 +391,9 @@ std::vector<CollectivePlan> CollectiveModel::price(const CollectiveRequest& requ
   if (out.empty())
     throw std::invalid_argument("protocol " + std::string(protocol_name(*request.protocol)) +
                                 " does not apply to " + std::string(algorithm_name(request.algorithm)));
-  std::vector<std::size_t> order(out.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return out[a].time_s < out[b].time_s; });
-  std::vector<CollectivePlan> sorted;
-  for (std::size_t k = 0; k < order.size(); ++k) {
-    const std::size_t i = order[k];
-    if (!routed_plan[i] && (all_schedules || k == 0))
-      out[i].schedule =
-          dispatch(out[i].algorithm, {request, layout, topology_, library_, out[i].protocol, true});
-    sorted.push_back(std::move(out[i]));
-  }
-  return sorted;
+  return sorted_plans(std::move(out), routed_plan, all_schedules, [&](const CollectivePlan& p) {
+    return dispatch(p.algorithm, {request, layout, topology_, library_, p.protocol, true});
+  });
 }
 
 std::vector<CollectivePlan> CollectiveModel::candidates(const CollectiveRequest& request) const {

@@ -81,6 +81,45 @@ void set_ring_protocol(network::Phase& phase, const Build& b, int channels, doub
   }
 }
 
+/// The tree's transfers: every edge of both trees carries its share up (reduce) and down (broadcast).
+/// Uneven groups: a double binary tree over the ranks. Otherwise per channel (rail) and tree: each node's
+/// chain from its head (the member on the channel's NIC), and the heads' double binary tree across nodes.
+void add_tree_transfers(network::Phase& phase, const Build& b) {
+  const auto& L = b.layout;
+  const double S = b.request.bytes;
+  auto edge = [&](int child, int parent, double bytes) {
+    phase.transfers.push_back({child, parent, bytes});  // reduce
+    phase.transfers.push_back({parent, child, bytes});  // broadcast
+  };
+  if (!L.uniform) {
+    const auto parent = double_tree_parents(L.n);
+    for (int t = 0; t < 2; ++t)
+      for (int r = 0; r < L.n; ++r)
+        if (parent[t][r] >= 0) edge(b.request.group[r], b.request.group[parent[t][r]], S / 2);
+    return;
+  }
+  const int nodes = L.nodes, G = L.per_node, C = L.rails;
+  const auto parent = double_tree_parents(nodes);
+  const double bytes = S / (2.0 * C);
+  for (int c = 0; c < C; ++c) {
+    const int off = c * G / C;
+    for (int t = 0; t < 2; ++t) {
+      for (int m = 0; m < nodes; ++m) {
+        const auto& node = L.members[m];
+        // Across nodes both trees run the same chain (added once at twice the bytes); in one node the
+        // second runs it backwards.
+        if (nodes == 1 || t == 0) {
+          const int dir = (nodes == 1 && t == 1) ? -1 : 1;
+          const double chain = nodes == 1 ? bytes : 2 * bytes;
+          for (int q = 0; q + 1 < G; ++q)
+            edge(node[(off + G + dir * (q + 1)) % G], node[(off + G + dir * q) % G], chain);
+        }
+        if (parent[t][m] >= 0) edge(node[off], L.members[parent[t][m]][off], bytes);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 network::Schedule ring(const Build& b) {
@@ -160,39 +199,7 @@ network::Schedule tree(const Build& b) {
       break;
   }
   phase.min_time_s = S / (0.5 * cap_Bps * corr);  // algorithm bandwidth = bus bandwidth x 0.5
-  if (b.with_transfers) {
-    auto edge = [&](int child, int parent, double bytes) {
-      phase.transfers.push_back({child, parent, bytes});  // reduce
-      phase.transfers.push_back({parent, child, bytes});  // broadcast
-    };
-    if (!L.uniform) {  // a double binary tree over the ranks themselves
-      const auto parent = double_tree_parents(L.n);
-      for (int t = 0; t < 2; ++t)
-        for (int r = 0; r < L.n; ++r)
-          if (parent[t][r] >= 0) edge(b.request.group[r], b.request.group[parent[t][r]], S / 2);
-    } else {
-      const int G = L.per_node, C = L.rails;
-      const auto parent = double_tree_parents(nodes);
-      const double bytes = S / (2.0 * C);
-      for (int c = 0; c < C; ++c) {
-        const int off = c * G / C;
-        for (int t = 0; t < 2; ++t) {
-          for (int m = 0; m < nodes; ++m) {
-            const auto& node = L.members[m];
-            // Chain from the head (the member on this channel's NIC). Across nodes both trees run the
-            // same chain (added once at twice the bytes); in one node the second runs it backwards.
-            if (nodes == 1 || t == 0) {
-              const int dir = (nodes == 1 && t == 1) ? -1 : 1;
-              const double chain = nodes == 1 ? bytes : 2 * bytes;
-              for (int q = 0; q + 1 < G; ++q)
-                edge(node[(off + G + dir * (q + 1)) % G], node[(off + G + dir * q) % G], chain);
-            }
-            if (parent[t][m] >= 0) edge(node[off], L.members[parent[t][m]][off], bytes);
-          }
-        }
-      }
-    }
-  }
+  if (b.with_transfers) add_tree_transfers(phase, b);
   s.phases.push_back(std::move(phase));
   return s;
 }

@@ -6,6 +6,48 @@
 #include "topologies/torus_topology.h"
 
 namespace moesim::collectives::detail {
+namespace {
+
+/// Device at coordinates `c` of the torus (rank layout of TorusTopology: x fastest).
+int device_at(const topologies::TorusTopology& topo, const std::vector<int>& c) {
+  int d = 0, stride = 1;
+  for (std::size_t k = 0; k < c.size(); ++k) {
+    d += c[k] * stride;
+    stride *= topo.dims()[k];
+  }
+  return d;
+}
+
+/// A bidirectional ring along dimension k on every line of the box `coords` (all combinations of the other
+/// dimensions' coordinates): each chip sends `each_way` bytes to its successor and to its predecessor.
+void add_line_rings(network::Phase& phase, const topologies::TorusTopology& topo,
+                    const std::vector<std::vector<int>>& coords, int k, double each_way) {
+  const int nd = static_cast<int>(coords.size());
+  const int e = static_cast<int>(coords[k].size());
+  std::vector<int> c(static_cast<std::size_t>(nd), 0);
+  std::function<void(int)> lines = [&](int dim) {
+    if (dim == nd) {
+      for (int i = 0; i < e; ++i) {
+        auto at = [&](int idx) {
+          c[k] = coords[k][(idx + e) % e];
+          return device_at(topo, c);
+        };
+        const int self = at(i), next = at(i + 1), prev = at(i - 1);
+        phase.transfers.push_back({self, next, each_way});
+        phase.transfers.push_back({self, prev, each_way});
+      }
+      return;
+    }
+    if (dim == k) return lines(dim + 1);
+    for (int v : coords[dim]) {
+      c[dim] = v;
+      lines(dim + 1);
+    }
+  };
+  lines(0);
+}
+
+}  // namespace
 
 network::Schedule torus(const Build& b) {
   // How XLA runs collectives over ICI (jax-ml/scaling-book sharding.md): along one mesh axis a
@@ -29,14 +71,6 @@ network::Schedule torus(const Build& b) {
   for (int k = 0; k < nd; ++k)
     if (coords[k].size() > 1) active.push_back(k);
   const int A = static_cast<int>(active.size());
-  auto device_at = [&](const std::vector<int>& c) {
-    int d = 0, stride = 1;
-    for (int k = 0; k < nd; ++k) {
-      d += c[k] * stride;
-      stride *= dims[k];
-    }
-    return d;
-  };
   // Stage s of part p runs along dimension order(p, s) on data V(p, s) per chip.
   auto order = [&](int p, int st) { return active[(p + st) % A]; };
   auto data = [&](int p, int st) {
@@ -60,29 +94,7 @@ network::Schedule torus(const Build& b) {
       const int e = static_cast<int>(coords[k].size());
       longest = std::max(longest, e - 1);
       if (!b.with_transfers) continue;
-      const double each_way = data(p, st) * (e - 1) / e / 2;
-      // Every line of chips along dimension k: all combinations of the other coordinates.
-      std::vector<int> c(static_cast<std::size_t>(nd), 0);
-      std::function<void(int)> lines = [&](int dim) {
-        if (dim == nd) {
-          for (int i = 0; i < e; ++i) {
-            auto at = [&](int idx) {
-              c[k] = coords[k][(idx + e) % e];
-              return device_at(c);
-            };
-            const int self = at(i), next = at(i + 1), prev = at(i - 1);
-            phase.transfers.push_back({self, next, each_way});
-            phase.transfers.push_back({self, prev, each_way});
-          }
-          return;
-        }
-        if (dim == k) return lines(dim + 1);
-        for (int v : coords[dim]) {
-          c[dim] = v;
-          lines(dim + 1);
-        }
-      };
-      lines(0);
+      add_line_rings(phase, topo, coords, k, data(p, st) * (e - 1) / e / 2);
     }
     s.launch_s += longest * lib.ici_hop_s;
     s.phases.push_back(std::move(phase));

@@ -130,68 +130,83 @@ collectives::ByteMatrix matrix_for(const NetworkDemand& d, const BuiltStep& step
   return t;
 }
 
+/// Pipeline p2p: every device of a stage sends to its peer of the next stage. NCCL's launch (Ring/Simple
+/// base latency) plus one network step.
+network::Schedule p2p_schedule(const NetworkDemand& d, const RankLayout& L,
+                               const collectives::LibraryModel& lib) {
+  network::Schedule s;
+  s.name = "pipeline-p2p";
+  s.launch_s = lib.base_latency_s(collectives::NcclAlgo::kRing, collectives::Protocol::kSimple) +
+               lib.hop_latency_s(collectives::NcclPath::kNet, collectives::NcclAlgo::kRing,
+                                 collectives::Protocol::kSimple);
+  network::Phase phase;
+  phase.efficiency = lib.p2p_efficiency(true);
+  for (int r = 0; r < L.data; ++r)
+    for (int t = 0; t < L.tensor; ++t)
+      phase.transfers.push_back({L.device(d.stage, r, t), L.device(d.stage + 1, r, t), d.bytes});
+  s.phases.push_back(std::move(phase));
+  return s;
+}
+
+/// Every group's schedule of a collective demand, with the library's choice made once per group shape and
+/// size (an all-to-all is chosen on its mean exchange, the nccl-tests uniform matrix of the same bytes,
+/// which the routing draws of a layer share, and then priced on its own skewed matrix). Fills the demand's
+/// algorithm labels and payload bytes.
+std::vector<network::Schedule> collective_schedules(const NetworkDemand& d, const BuiltStep& step,
+                                                    const workloads::RunSpec& run,
+                                                    const collectives::CollectiveModel& model,
+                                                    PlanCache& chosen, MatrixCache& matrices,
+                                                    std::set<std::string>& labels, double& payload_bytes) {
+  const auto groups = groups_of(d, step.layout);
+  collectives::ByteMatrix matrix;
+  collectives::CollectiveRequest r;
+  if (d.kind == Kind::kAllToAll) {
+    matrix = matrix_for(d, step, run, matrices);
+    r.op = CollectiveOp::kAllToAll;
+    r.algorithm = a2a_algorithm(run);
+    r.matrix = &matrix;
+    r.bytes = matrix.total() / step.layout.expert;
+  } else {
+    r.op = CollectiveOp::kAllReduce;
+    r.bytes = d.bytes;
+  }
+  std::vector<network::Schedule> schedules;
+  for (const auto& g : groups) {
+    r.group = g;
+    const PlanKey key{static_cast<int>(r.op), shape_of(g, model.topology()), size_bucket(r.bytes)};
+    auto it = chosen.find(key);
+    if (it == chosen.end()) {
+      auto mean = r;
+      mean.matrix = nullptr;
+      it = chosen.emplace(key, model.plan(mean)).first;
+    }
+    schedules.push_back(model.schedule(r, it->second.algorithm, it->second.protocol));
+    labels.insert(it->second.label());
+  }
+  payload_bytes = 0;
+  for (const auto& s : schedules) payload_bytes += s.network_bytes();
+  if (d.kind == Kind::kAllToAll) {  // logical payload: PXN forwarding legs are not extra payload
+    double off_diagonal = 0;
+    for (int i = 0; i < matrix.n; ++i)
+      for (int j = 0; j < matrix.n; ++j)
+        if (i != j) off_diagonal += matrix.at(i, j);
+    payload_bytes = off_diagonal * static_cast<double>(groups.size());
+  }
+  return schedules;
+}
+
 DemandPrice price_one(const NetworkDemand& d, const BuiltStep& step, const workloads::RunSpec& run,
                       const collectives::CollectiveModel& model, network::NetworkBackend& backend,
                       PlanCache& chosen, MatrixCache& matrices) {
-  const auto& topology = model.topology();
   std::vector<network::Schedule> schedules;
   std::set<std::string> labels;
   DemandPrice p;
   if (d.kind == Kind::kP2p) {
-    const auto& L = step.layout;
-    network::Schedule s;
-    s.name = "pipeline-p2p";
-    // One send/recv pair per device: NCCL's launch (Ring/Simple base latency) plus one network step.
-    const auto& lib = model.library();
-    s.launch_s = lib.base_latency_s(collectives::NcclAlgo::kRing, collectives::Protocol::kSimple) +
-                 lib.hop_latency_s(collectives::NcclPath::kNet, collectives::NcclAlgo::kRing,
-                                   collectives::Protocol::kSimple);
-    network::Phase phase;
-    phase.efficiency = model.library().p2p_efficiency(true);
-    for (int r = 0; r < L.data; ++r)
-      for (int t = 0; t < L.tensor; ++t)
-        phase.transfers.push_back({L.device(d.stage, r, t), L.device(d.stage + 1, r, t), d.bytes});
-    s.phases.push_back(std::move(phase));
-    p.network_bytes = s.network_bytes();
-    schedules.push_back(std::move(s));
+    schedules.push_back(p2p_schedule(d, step.layout, model.library()));
+    p.network_bytes = schedules.back().network_bytes();
     labels.insert("p2p");
   } else {
-    const auto groups = groups_of(d, step.layout);
-    collectives::ByteMatrix matrix;
-    collectives::CollectiveRequest r;
-    if (d.kind == Kind::kAllToAll) {
-      matrix = matrix_for(d, step, run, matrices);
-      r.op = CollectiveOp::kAllToAll;
-      r.algorithm = a2a_algorithm(run);
-      r.matrix = &matrix;
-      r.bytes = matrix.total() / step.layout.expert;
-    } else {
-      r.op = CollectiveOp::kAllReduce;
-      r.bytes = d.bytes;
-    }
-    // The library's choice once per group shape; every group then gets that algorithm's schedule. An
-    // all-to-all is chosen on the group's mean exchange (the nccl-tests uniform matrix of the same
-    // bytes), which the routing draws of a demand share, and then priced on its own skewed matrix.
-    for (const auto& g : groups) {
-      r.group = g;
-      const PlanKey key{static_cast<int>(r.op), shape_of(g, topology), size_bucket(r.bytes)};
-      auto it = chosen.find(key);
-      if (it == chosen.end()) {
-        auto mean = r;
-        mean.matrix = nullptr;
-        it = chosen.emplace(key, model.plan(mean)).first;
-      }
-      schedules.push_back(model.schedule(r, it->second.algorithm, it->second.protocol));
-      labels.insert(it->second.label());
-    }
-    for (const auto& s : schedules) p.network_bytes += s.network_bytes();
-    if (d.kind == Kind::kAllToAll) {  // logical payload: PXN forwarding legs are not extra payload
-      double off_diagonal = 0;
-      for (int i = 0; i < matrix.n; ++i)
-        for (int j = 0; j < matrix.n; ++j)
-          if (i != j) off_diagonal += matrix.at(i, j);
-      p.network_bytes = off_diagonal * static_cast<double>(groups.size());
-    }
+    schedules = collective_schedules(d, step, run, model, chosen, matrices, labels, p.network_bytes);
   }
   for (const auto& l : labels) p.algorithm += (p.algorithm.empty() ? "" : ",") + l;
   if (schedules.empty()) return p;
