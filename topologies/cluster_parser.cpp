@@ -47,6 +47,24 @@ void parse_node(const YamlMap& m, NodeSpec& n) {
             "pcie_bandwidth", "pcie_latency", "nic_type", "nvls"});
 }
 
+/// `wraparound`: one boolean for every axis, or a list with one per axis (checked against dims later).
+void parse_wraparound(const YamlMap& m, TorusSpec& t) {
+  const YAML::Node node = m.raw("wraparound");
+  const std::string expected = "expected true, false or a list of booleans, one per dimension";
+  t.wraparound.clear();
+  if (node.IsSequence()) {
+    for (const auto& v : node) {
+      bool b = false;
+      if (!v.IsScalar() || !YAML::convert<bool>::decode(v, b)) m.fail("wraparound", expected);
+      t.wraparound.push_back(b);
+    }
+    return;
+  }
+  bool all = false;
+  if (!node.IsScalar() || !YAML::convert<bool>::decode(node, all)) m.fail("wraparound", expected);
+  if (!all) t.wraparound.assign(std::max<std::size_t>(t.dims.size(), 1), false);
+}
+
 /// Parses `fabric:`; returns true when it gave torus dims explicitly.
 bool parse_fabric(const YamlMap& m, ClusterSpec& s) {
   if (auto t = m.optional_choice("type", {"fat-tree", "torus", "dragonfly", "none"})) {
@@ -84,7 +102,8 @@ bool parse_fabric(const YamlMap& m, ClusterSpec& s) {
       set_int(m, "chips_per_host", t.chips_per_host);
       set_quantity(m, "link_bandwidth", Unit::kBandwidth, t.link_bandwidth_Bps);
       set_quantity(m, "link_latency", Unit::kTime, t.link_latency_s, Bound::kNonNegative);
-      m.finish({"type", "dims", "cube", "chips_per_host", "link_bandwidth", "link_latency"});
+      if (m.has("wraparound")) parse_wraparound(m, t);
+      m.finish({"type", "dims", "cube", "chips_per_host", "link_bandwidth", "link_latency", "wraparound"});
       break;
     }
     case FabricType::kDragonfly: {

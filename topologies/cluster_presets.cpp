@@ -62,7 +62,7 @@ ClusterSpec tpuv3_pod() {
   s.accelerator = "tpuv3";
   s.devices = 1024;
   s.fabric = FabricType::kTorus;
-  s.torus = {{32, 32}, 1, 4, 656e9 / 8, 1e-6};
+  s.torus = {{32, 32}, 1, 4, 656e9 / 8, 1e-6, {}};
   return s;
 }
 
@@ -76,7 +76,7 @@ ClusterSpec tpuv4_pod() {
   s.accelerator = "tpuv4";
   s.devices = 4096;
   s.fabric = FabricType::kTorus;
-  s.torus = {{16, 16, 16}, 4, 4, 400e9 / 8, 1e-6};
+  s.torus = {{16, 16, 16}, 4, 4, 400e9 / 8, 1e-6, {}};
   return s;
 }
 

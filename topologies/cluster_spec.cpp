@@ -68,6 +68,10 @@ void validate_torus(const ClusterSpec& s, const ClusterErrorSink& fail) {
     fail("fabric.dims", "expected dimensions whose product is the device count " + std::to_string(s.devices) +
                             ", got " + shape + " = " + std::to_string(product));
   }
+  if (!t.wraparound.empty() && t.wraparound.size() != t.dims.size()) {
+    fail("fabric.wraparound", "expected one flag per dimension (" + std::to_string(t.dims.size()) +
+                                  "), got " + std::to_string(t.wraparound.size()));
+  }
   if (t.chips_per_host < 1 || s.devices % t.chips_per_host != 0) {
     fail("fabric.chips_per_host", "expected a number of chips per host that divides devices");
   }

@@ -38,6 +38,7 @@
 //                              # then a new `devices` is reshaped as cubically as possible (1024 -> 8x8x16)
 //     cube: 4                  # optional: every dimension a multiple of this (TPUv4 slices are 4x4x4 cubes)
 //     chips_per_host: 4        # chips per host (node_of), default 4
+//     wraparound: true         # optional, default true: false, or one flag per dimension ([true, false])
 //     # dragonfly (minimal routing; groups of routers all-to-all, one global link per group pair):
 //     routers_per_group: 8
 //     nics_per_router: 4       # server NICs attached to each router
@@ -110,6 +111,10 @@ struct TorusSpec {
   int chips_per_host = 4;
   double link_bandwidth_Bps = 0;
   double link_latency_s = 1e-6;
+  /// Per dimension: wrap-around cable present (empty = every dimension). TPU v4/v5p slices wrap only along
+  /// axes that are multiples of 4, v5e/v6e only along a full 16-chip axis (scaling book tpus.md; TPU v4
+  /// docs "2A=B=C or 2A=2B=C"); without it a ring along that axis is a line and takes twice as long.
+  std::vector<bool> wraparound;
 };
 
 /// Dragonfly (Kim, Dally, Scott, Abts, ISCA 2008): groups of all-to-all routers, one global link per pair

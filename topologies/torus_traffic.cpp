@@ -85,15 +85,14 @@ void TorusTopology::LegSums::walk(std::vector<double>& link_bytes) const {
       const double* row = &phase_[kk][static_cast<std::size_t>(chip) * dk];
       for (int t = 0; t < dk; ++t) {
         const double b = row[t];
-        const int delta = (t - t_.coord(chip, k) + dk) % dk;
-        if (b == 0 || delta == 0) continue;
-        if (dk > 2 && 2 * delta == dk) {  // tie: half each way, as route() does
-          walk(chip, k, +1, delta, b / 2);
-          walk(chip, k, -1, delta, b / 2);
-        } else if (2 * delta < dk) {
-          walk(chip, k, +1, delta, b);
+        if (b == 0) continue;
+        const Leg l = t_.leg(k, t_.coord(chip, k), t);
+        if (l.hops == 0) continue;
+        if (l.split) {  // tie: half each way, as route() does
+          walk(chip, k, +1, l.hops, b / 2);
+          walk(chip, k, -1, l.hops, b / 2);
         } else {
-          walk(chip, k, -1, dk - delta, b);
+          walk(chip, k, l.dir, l.hops, b);
         }
       }
     }

@@ -88,6 +88,23 @@ TEST(ClusterSettings, SharpIsUsedOnlyWhenEnabledAndRoceIsSlowerThanInfiniBand) {
   EXPECT_GT(roce, 0.95 * ib);
 }
 
+TEST(ClusterSettings, RingsAlongAnAxisWithoutWrapAroundTakeTwiceAsLong) {
+  // Scaling book (tpus.md): without wrap-around a collective along an axis takes about twice as long.
+  const std::string t =
+      "accelerator: tpuv4\ndevices: 64\nfabric: {type: torus, dims: [8, 8], link_bandwidth: 45 GB/s";
+  auto allgather = [&](const std::string& yaml) {
+    const auto topo = topologies::make_topology(spec(yaml));
+    CollectiveRequest r;
+    r.op = CollectiveOp::kAllGather;
+    r.bytes = 64e6;
+    r.group = {0, 1, 2, 3, 4, 5, 6, 7};
+    return CollectiveModel(*topo).plan(r).time_s;
+  };
+  const double wrapped = allgather(t + "}\n");
+  const double line = allgather(t + ", wraparound: [false, true]}\n");
+  EXPECT_NEAR(line / wrapped, 2.0, 0.05);
+}
+
 TEST(ClusterSettings, TpuPodAllReduceUsesAllSixLinks) {
   const double b = busbw("preset: tpuv4-pod\ndevices: 1024\n", CollectiveOp::kAllReduce, 1 << 30);
   EXPECT_GT(b, 100e9);

@@ -8,6 +8,7 @@
 
 #include "topologies/cluster_spec.h"
 #include "topologies/topology_factory.h"
+#include "workloads/config_error.h"
 #include "workloads/yaml_reader.h"
 
 namespace moesim::topologies {
@@ -33,7 +34,9 @@ TEST(Routing, AggregatedFlowAccountingEqualsRoutingEveryFlow) {
   for (const char* yaml : {"preset: dgx-h100-superpod\ndevices: 256\n",
                            "preset: dgx-a100-superpod\ndevices: 512\n",  // 3 levels
                            "preset: dgx-h100-superpod\ndevices: 4096\nfabric: {levels: 3}\n",
-                           "preset: tpuv4-pod\ndevices: 512\n", "preset: k40-pcie-cluster\n"}) {
+                           "preset: tpuv4-pod\ndevices: 512\n",
+                           "preset: tpuv4-pod\ndevices: 512\nfabric: {wraparound: [true, false, true]}\n",
+                           "preset: k40-pcie-cluster\n"}) {
     const auto t = cluster(yaml);
     std::mt19937 rng(7);
     std::uniform_int_distribution<int> dev(0, t->device_count() - 1);
@@ -77,6 +80,17 @@ TEST(Routing, DModKSpreadsABipartiteExchangeBetweenTwoLeaves) {
     for (int b = 20; b < 32; ++b) pairs.emplace_back(a * 8, b * 8);
   // 240 flows over the leaf's 20 up links: 12 each, as ECMP's even split.
   EXPECT_EQ(most_flows_on_an_up_link(*t, pairs), 12);
+}
+
+TEST(Routing, TorusAxesWithoutWrapAroundAreLines) {
+  const auto wrap = cluster("preset: tpuv4-pod\ndevices: 64\n");  // 4x4x4
+  const auto mesh = cluster("preset: tpuv4-pod\ndevices: 64\nfabric: {wraparound: [false, true, true]}\n");
+  EXPECT_EQ(wrap->hop_count(0, 3), 1);  // x: 0 -> 3 the short way round
+  EXPECT_EQ(mesh->hop_count(0, 3), 3);  // x: no wrap-around cable
+  EXPECT_EQ(mesh->link_count() + 2 * 16, wrap->link_count());
+  EXPECT_LT(mesh->bisection_bandwidth_Bps(), wrap->bisection_bandwidth_Bps() + 1);
+  EXPECT_THROW(cluster("preset: tpuv4-pod\ndevices: 64\nfabric: {wraparound: [true]}\n"), ConfigError);
+  EXPECT_THROW(cluster("preset: tpuv4-pod\ndevices: 64\nfabric: {wraparound: sometimes}\n"), ConfigError);
 }
 
 TEST(Routing, RailLocalTrafficStaysOnItsLeaf) {
