@@ -4,7 +4,6 @@
 #include <array>
 #include <limits>
 #include <stdexcept>
-#include <unordered_set>
 
 #include "sim/collectives/builders.h"
 #include "sim/network/analytic_backend.h"
@@ -91,12 +90,12 @@ network::Schedule dispatch(Algorithm a, const detail::Build& b) {
 void check_request(const CollectiveRequest& r, const topologies::Topology& topology) {
   const int n = static_cast<int>(r.group.size());
   if (n == 0) throw std::invalid_argument("a collective needs a non-empty group");
-  std::unordered_set<int> seen;
+  std::vector<char> seen(static_cast<std::size_t>(topology.device_count()), 0);
   for (int d : r.group) {
     if (d < 0 || d >= topology.device_count())
       throw std::invalid_argument("device " + std::to_string(d) + " is not in the topology (" +
                                   std::to_string(topology.device_count()) + " devices)");
-    if (!seen.insert(d).second)
+    if (seen[static_cast<std::size_t>(d)]++ != 0)
       throw std::invalid_argument("device " + std::to_string(d) + " appears twice in the group");
   }
   if (!(r.bytes >= 0)) throw std::invalid_argument("collective bytes must be >= 0");

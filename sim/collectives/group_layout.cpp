@@ -35,16 +35,16 @@ std::optional<std::vector<std::vector<int>>> torus_box_of(const std::vector<int>
 GroupLayout layout_of(const std::vector<int>& group, const topologies::Topology& topology) {
   GroupLayout l;
   l.n = static_cast<int>(group.size());
-  std::unordered_map<int, int> node_to_m;
+  std::vector<int> node_to_m(static_cast<std::size_t>(topology.node_count()), -1);
   for (int d : group) {
-    auto [it, fresh] = node_to_m.emplace(topology.node_of(d), l.nodes);
-    if (fresh) {
-      ++l.nodes;
+    int& m = node_to_m[static_cast<std::size_t>(topology.node_of(d))];
+    if (m < 0) {
+      m = l.nodes++;
       l.members.emplace_back();
     }
-    l.node_index.push_back(it->second);
-    l.local_index.push_back(static_cast<int>(l.members[it->second].size()));
-    l.members[it->second].push_back(d);
+    l.node_index.push_back(m);
+    l.local_index.push_back(static_cast<int>(l.members[m].size()));
+    l.members[m].push_back(d);
   }
   l.per_node = l.members.empty() ? 0 : static_cast<int>(l.members.front().size());
   l.uniform = std::all_of(l.members.begin(), l.members.end(), [&](const std::vector<int>& m) {

@@ -32,8 +32,8 @@ LinkTotals accumulate_link_bytes(const topologies::Topology& topology, const std
   return totals;
 }
 
-void fill_link_counters(const topologies::Topology& topology, const LinkModel& links, LinkTotals totals,
-                        bool keep, NetworkResult& result) {
+void fill_link_counters(const topologies::Topology& topology, const LinkModel& links,
+                        const LinkTotals& totals, bool keep, NetworkResult& result) {
   result.tier_bytes.assign(topology.tiers().size(), 0.0);
   result.tier_busy_s.assign(topology.tiers().size(), 0.0);
   double worst = -1;
@@ -52,7 +52,7 @@ void fill_link_counters(const topologies::Topology& topology, const LinkModel& l
   }
   result.busiest_link_utilisation =
       (result.time_s > 0 && worst > 0) ? std::min(1.0, worst / result.time_s) : 0.0;
-  if (keep) result.link_bytes = std::move(totals.bytes);
+  if (keep) result.link_bytes = totals.bytes;
 }
 
 }  // namespace moesim::network

@@ -21,7 +21,7 @@ LinkTotals accumulate_link_bytes(const topologies::Topology& topology, const std
 
 /// Fills the counters of `result` (tier bytes, per-tier busy time, busiest link and its utilisation over
 /// result.time_s, and link_bytes when `keep`) from per-link totals.
-void fill_link_counters(const topologies::Topology& topology, const LinkModel& links, LinkTotals totals,
-                        bool keep, NetworkResult& result);
+void fill_link_counters(const topologies::Topology& topology, const LinkModel& links,
+                        const LinkTotals& totals, bool keep, NetworkResult& result);
 
 }  // namespace moesim::network
