@@ -40,8 +40,29 @@ void parse_node(const YamlMap& m, NodeSpec& n) {
   set_quantity(m, "nic_latency", Unit::kTime, n.nic_latency_s, Bound::kNonNegative);
   set_quantity(m, "pcie_bandwidth", Unit::kBandwidth, n.pcie_bandwidth_Bps);
   set_quantity(m, "pcie_latency", Unit::kTime, n.pcie_latency_s, Bound::kNonNegative);
+  if (auto k = m.optional_choice("nic_type", {"infiniband", "roce"}))
+    n.nic_kind = *k == "roce" ? NicKind::kRoce : NicKind::kInfiniBand;
+  if (auto v = m.optional_boolean("nvls")) n.nvls = *v;
   m.finish({"gpus", "fabric", "link_bandwidth", "link_latency", "nics", "nic_bandwidth", "nic_latency",
-            "pcie_bandwidth", "pcie_latency"});
+            "pcie_bandwidth", "pcie_latency", "nic_type", "nvls"});
+}
+
+/// `wraparound`: one boolean for every axis, or a list with one per axis (checked against dims later).
+void parse_wraparound(const YamlMap& m, TorusSpec& t) {
+  const YAML::Node node = m.raw("wraparound");
+  const std::string expected = "expected true, false or a list of booleans, one per dimension";
+  t.wraparound.clear();
+  if (node.IsSequence()) {
+    for (const auto& v : node) {
+      bool b = false;
+      if (!v.IsScalar() || !YAML::convert<bool>::decode(v, b)) m.fail("wraparound", expected);
+      t.wraparound.push_back(b);
+    }
+    return;
+  }
+  bool all = false;
+  if (!node.IsScalar() || !YAML::convert<bool>::decode(node, all)) m.fail("wraparound", expected);
+  if (!all) t.wraparound.assign(std::max<std::size_t>(t.dims.size(), 1), false);
 }
 
 /// Parses `fabric:`; returns true when it gave torus dims explicitly.
@@ -63,10 +84,11 @@ bool parse_fabric(const YamlMap& m, ClusterSpec& s) {
       set_int(m, "radix", ft.radix);
       set_quantity(m, "oversubscription", Unit::kCount, ft.oversubscription);
       if (auto r = m.optional_boolean("rail_optimized")) ft.rail_optimized = *r;
+      if (auto v = m.optional_boolean("sharp")) ft.sharp = *v;
       set_quantity(m, "link_bandwidth", Unit::kBandwidth, ft.link_bandwidth_Bps);
       set_quantity(m, "link_latency", Unit::kTime, ft.link_latency_s, Bound::kNonNegative);
       m.finish({"type", "levels", "radix", "oversubscription", "rail_optimized", "link_bandwidth",
-                "link_latency"});
+                "link_latency", "sharp"});
       break;
     }
     case FabricType::kTorus: {
@@ -80,7 +102,8 @@ bool parse_fabric(const YamlMap& m, ClusterSpec& s) {
       set_int(m, "chips_per_host", t.chips_per_host);
       set_quantity(m, "link_bandwidth", Unit::kBandwidth, t.link_bandwidth_Bps);
       set_quantity(m, "link_latency", Unit::kTime, t.link_latency_s, Bound::kNonNegative);
-      m.finish({"type", "dims", "cube", "chips_per_host", "link_bandwidth", "link_latency"});
+      if (m.has("wraparound")) parse_wraparound(m, t);
+      m.finish({"type", "dims", "cube", "chips_per_host", "link_bandwidth", "link_latency", "wraparound"});
       break;
     }
     case FabricType::kDragonfly: {
@@ -98,6 +121,65 @@ bool parse_fabric(const YamlMap& m, ClusterSpec& s) {
     }
   }
   return dims_given;
+}
+
+/// Line rate of one link of hop class `name` on `s` (the ceiling of a calibrated bandwidth).
+double line_rate_Bps(const ClusterSpec& s, const std::string& name) {
+  if (name == "nvlink") return s.node.link_bandwidth_Bps;
+  if (name == "pcie")
+    return s.node.fabric == NodeFabric::kPcie ? s.node.link_bandwidth_Bps : s.node.pcie_bandwidth_Bps;
+  if (name == "ici") return s.torus.link_bandwidth_Bps;
+  return s.node.nic_bandwidth_Bps;  // network: the NICs (switch links are the same technology)
+}
+
+void parse_calibration(const YamlMap& m, ClusterSpec& s) {
+  const auto classes = hop_classes(s);
+  for (const auto& key : classes) {
+    if (!m.has(key)) continue;
+    const YamlMap h = m.map(key);
+    HopCalibration cal;
+    cal.bandwidth_Bps = h.optional_quantity("bandwidth", Unit::kBandwidth);
+    cal.latency_s = h.optional_quantity("latency", Unit::kTime, Bound::kNonNegative);
+    h.finish({"bandwidth", "latency"});
+    const double line = line_rate_Bps(s, key);
+    if (cal.bandwidth_Bps && line > 0 && *cal.bandwidth_Bps > line * (1 + 1e-9)) {
+      h.fail("bandwidth", "expected at most the line rate of one " + key + " link (" +
+                              std::to_string(line / 1e9) + " GB/s one direction): an achievable bandwidth");
+    }
+    s.collectives.calibration[key] = cal;
+  }
+  m.finish(classes);  // a class this cluster does not have is an unknown key
+}
+
+void parse_collectives(const YamlMap& m, ClusterSpec& s) {
+  if (auto v = m.optional_boolean("nvls")) {
+    if (*v && !s.node.nvls)
+      m.fail("nvls", "the servers have no NVLink SHARP (set node.nvls: true if their NVSwitches have it)");
+    s.collectives.nvls = *v;
+  }
+  if (auto v = m.optional_boolean("sharp")) {
+    if (*v && !(s.fabric == FabricType::kFatTree && s.fat_tree.sharp))
+      m.fail("sharp",
+             "the fabric has no in-network reduction (set fabric.sharp: true on a fat-tree of SHARP "
+             "switches)");
+    s.collectives.sharp = *v;
+  }
+  s.collectives.launch_latency_s = m.optional_quantity("launch_latency", Unit::kTime, Bound::kNonNegative);
+  if (auto cal = m.optional_map("calibration")) parse_calibration(*cal, s);
+  m.finish({"nvls", "sharp", "launch_latency", "calibration"});
+}
+
+/// A new device count on a preset torus keeps its dimensionality and cube size and is reshaped.
+void reshape_torus(const YamlMap& c, ClusterSpec& s) {
+  if (s.torus.dims.empty()) return;
+  const int ndims = static_cast<int>(s.torus.dims.size());
+  auto shape = torus_shape(s.devices, ndims, s.torus.cube);
+  if (shape.empty()) {
+    c.fail("devices", "expected a chip count that forms a " + std::to_string(ndims) + "D torus of whole " +
+                          std::to_string(s.torus.cube) + "-chip-wide cubes (or give fabric.dims), got " +
+                          std::to_string(s.devices));
+  }
+  s.torus.dims = shape;
 }
 
 }  // namespace
@@ -130,19 +212,10 @@ ClusterSpec parse_cluster(const YamlMap& c) {
     }
     parse_node(*node, s.node);
   }
-  c.finish({"preset", "accelerator", "devices", "node", "fabric"});
+  if (auto coll = c.optional_map("collectives")) parse_collectives(*coll, s);
+  c.finish({"preset", "accelerator", "devices", "node", "fabric", "collectives"});
 
-  // A new device count on a preset torus keeps its dimensionality and cube size and is reshaped.
-  if (s.fabric == FabricType::kTorus && devices && !dims_given && !s.torus.dims.empty()) {
-    const int ndims = static_cast<int>(s.torus.dims.size());
-    auto shape = torus_shape(s.devices, ndims, s.torus.cube);
-    if (shape.empty()) {
-      c.fail("devices", "expected a chip count that forms a " + std::to_string(ndims) + "D torus of whole " +
-                            std::to_string(s.torus.cube) + "-chip-wide cubes (or give fabric.dims), got " +
-                            std::to_string(s.devices));
-    }
-    s.torus.dims = shape;
-  }
+  if (s.fabric == FabricType::kTorus && devices && !dims_given) reshape_torus(c, s);
 
   validate_cluster(s, [&](const std::string& key, const std::string& expected) {
     // Point at the key where the user wrote it, else at its section, else at the preset line.

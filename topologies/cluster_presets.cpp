@@ -23,6 +23,9 @@ ClusterSpec dgx_a100_superpod() {
   s.node = {8, NodeFabric::kNvSwitch, 300e9, 1e-6, 8, 200e9 / 8, 1e-6, 0, 1e-6};
   s.fabric = FabricType::kFatTree;
   s.fat_tree = {3, 40, 1.0, true, 200e9 / 8, 1e-6};
+  // QM8790 is an NVIDIA Quantum HDR switch, which has SHARPv2 in-network reduction (QM8700/QM8790 product
+  // brief); NCCL uses it only through the CollNet plugin, off by default (collectives.sharp).
+  s.fat_tree.sharp = true;
   return s;
 }
 
@@ -42,6 +45,11 @@ ClusterSpec dgx_h100_superpod() {
   s.node = {8, NodeFabric::kNvSwitch, 450e9, 1e-6, 8, 400e9 / 8, 1e-6, 0, 1e-6};
   s.fabric = FabricType::kFatTree;
   s.fat_tree = {2, 64, 1.0, true, 400e9 / 8, 1e-6};
+  // Third-generation NVSwitch of the DGX H100 reduces and multicasts in the switch (NVLink SHARP, "NVLS";
+  // NVIDIA DGX H100 user guide / NVSwitch whitepaper); NCCL uses it on sm90 by default (NCCL_NVLS_ENABLE).
+  s.node.nvls = true;
+  // QM9700 is an NVIDIA Quantum-2 NDR switch with SHARPv3 (QM9700 product brief); used only when enabled.
+  s.fat_tree.sharp = true;
   return s;
 }
 
@@ -54,7 +62,7 @@ ClusterSpec tpuv3_pod() {
   s.accelerator = "tpuv3";
   s.devices = 1024;
   s.fabric = FabricType::kTorus;
-  s.torus = {{32, 32}, 1, 4, 656e9 / 8, 1e-6};
+  s.torus = {{32, 32}, 1, 4, 656e9 / 8, 1e-6, {}};
   return s;
 }
 
@@ -68,7 +76,7 @@ ClusterSpec tpuv4_pod() {
   s.accelerator = "tpuv4";
   s.devices = 4096;
   s.fabric = FabricType::kTorus;
-  s.torus = {{16, 16, 16}, 4, 4, 400e9 / 8, 1e-6};
+  s.torus = {{16, 16, 16}, 4, 4, 400e9 / 8, 1e-6, {}};
   return s;
 }
 

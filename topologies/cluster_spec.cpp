@@ -68,6 +68,10 @@ void validate_torus(const ClusterSpec& s, const ClusterErrorSink& fail) {
     fail("fabric.dims", "expected dimensions whose product is the device count " + std::to_string(s.devices) +
                             ", got " + shape + " = " + std::to_string(product));
   }
+  if (!t.wraparound.empty() && t.wraparound.size() != t.dims.size()) {
+    fail("fabric.wraparound", "expected one flag per dimension (" + std::to_string(t.dims.size()) +
+                                  "), got " + std::to_string(t.wraparound.size()));
+  }
   if (t.chips_per_host < 1 || s.devices % t.chips_per_host != 0) {
     fail("fabric.chips_per_host", "expected a number of chips per host that divides devices");
   }
@@ -98,6 +102,16 @@ void validate_dragonfly(const ClusterSpec& s, const ClusterErrorSink& fail) {
 int ClusterSpec::node_count() const {
   if (fabric == FabricType::kTorus) return torus.chips_per_host > 0 ? devices / torus.chips_per_host : 0;
   return node.gpus > 0 ? devices / node.gpus : 0;
+}
+
+std::vector<std::string> hop_classes(const ClusterSpec& s) {
+  if (s.fabric == FabricType::kTorus) return {"ici"};
+  std::vector<std::string> out;
+  if (s.node.fabric != NodeFabric::kPcie && s.node.gpus > 1) out.push_back("nvlink");
+  if (s.node.fabric == NodeFabric::kPcie || (s.fabric != FabricType::kNone && s.node.nics < s.node.gpus))
+    out.push_back("pcie");
+  if (s.fabric != FabricType::kNone) out.push_back("network");
+  return out;
 }
 
 std::string to_string(NodeFabric f) {

@@ -158,7 +158,7 @@ void ClusterTopology::single_path(int src, int dst, std::vector<LinkId>& out) co
   if (pcie_up_[src] != kNoLink) out.push_back(pcie_up_[src]);
   out.push_back(nic_up_[es]);
   const int a = scale_out_->edge_switch_of(es), b = scale_out_->edge_switch_of(ed);
-  if (a != b) scale_out_->single_path(a, b, ed, out);
+  if (a != b) scale_out_->single_path(a, b, es, ed, out);
   out.push_back(nic_down_[ed]);
   if (pcie_down_[dst] != kNoLink) out.push_back(pcie_down_[dst]);
 }

@@ -30,6 +30,9 @@ class ClusterTopology : public GraphTopology {
   double bisection_bandwidth_Bps() const override;
   std::string description() const override;
   bool accumulate_traffic(const TrafficMatrix& traffic, std::vector<double>& link_bytes) const override;
+  void accumulate_flows(const Flow* flows, std::size_t count, double scale,
+                        std::vector<double>& link_bytes) const override;
+  const ClusterSpec* cluster_spec() const override { return &spec_; }
 
   int endpoint_of(int device) const { return node_of(device) * nics_ + local_rank(device) * nics_ / gpus_; }
 

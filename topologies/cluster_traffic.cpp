@@ -127,4 +127,35 @@ bool ClusterTopology::accumulate_traffic(const TrafficMatrix& traffic,
   return true;
 }
 
+void ScaleOut::accumulate(const std::vector<SwitchFlow>& flows, std::vector<double>& link_bytes) const {
+  std::vector<RouteHop> hops;
+  for (const SwitchFlow& f : flows) {
+    hops.clear();
+    route(f.a, f.b, 1.0, hops);
+    for (const RouteHop& h : hops) link_bytes[h.link] += f.bytes * h.fraction;
+  }
+}
+
+void ClusterTopology::accumulate_flows(const Flow* flows, std::size_t count, double scale,
+                                       std::vector<double>& link_bytes) const {
+  std::vector<SwitchFlow> between;
+  for (std::size_t i = 0; i < count; ++i) {
+    const Flow& f = flows[i];
+    if (f.src == f.dst || f.bytes <= 0) continue;
+    const double bytes = scale * f.bytes;
+    if (node_of(f.src) == node_of(f.dst)) {
+      add_intra(f.src, f.dst, bytes, link_bytes);
+      continue;
+    }
+    if (pcie_up_[f.src] != kNoLink) link_bytes[pcie_up_[f.src]] += bytes;
+    if (pcie_down_[f.dst] != kNoLink) link_bytes[pcie_down_[f.dst]] += bytes;
+    const int es = endpoint_of(f.src), ed = endpoint_of(f.dst);
+    link_bytes[nic_up_[es]] += bytes;
+    link_bytes[nic_down_[ed]] += bytes;
+    const int a = scale_out_->edge_switch_of(es), b = scale_out_->edge_switch_of(ed);
+    if (a != b) between.push_back({a, b, bytes});
+  }
+  if (!between.empty()) scale_out_->accumulate(between, link_bytes);
+}
+
 }  // namespace moesim::topologies

@@ -65,7 +65,7 @@ void Dragonfly::route(int a, int b, double fraction, std::vector<RouteHop>& out)
   walk(a, b, [&](LinkId l) { out.push_back({l, fraction}); });
 }
 
-void Dragonfly::single_path(int a, int b, int, std::vector<LinkId>& out) const {
+void Dragonfly::single_path(int a, int b, int, int, std::vector<LinkId>& out) const {
   walk(a, b, [&](LinkId l) { out.push_back(l); });
 }
 

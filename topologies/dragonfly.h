@@ -23,7 +23,7 @@ class Dragonfly : public ScaleOut {
   int edge_switch_of(int endpoint) const override { return endpoint / nics_per_router_; }
   int edge_switch_vertex(int router) const override { return router_vertex_[router]; }
   void route(int a, int b, double fraction, std::vector<RouteHop>& out) const override;
-  void single_path(int a, int b, int key, std::vector<LinkId>& out) const override;
+  void single_path(int a, int b, int src, int dst, std::vector<LinkId>& out) const override;
   int hops(int a, int b) const override;
   long long paths(int, int) const override { return 1; }
   double bisection_Bps() const override;

@@ -16,8 +16,12 @@ FatTree::FatTree(const ClusterSpec& spec, ClusterTopology& topo)
   const double lat = spec.fat_tree.link_latency_s;
   const int nics = spec.node.nics;
   endpoint_leaf_.resize(static_cast<std::size_t>(spec.node_count()) * nics);
+  endpoint_port_.resize(endpoint_leaf_.size());
   for (int n = 0; n < spec.node_count(); ++n) {
-    for (int r = 0; r < nics; ++r) endpoint_leaf_[n * nics + r] = s.leaf_of(n, r, nics);
+    for (int r = 0; r < nics; ++r) {
+      endpoint_leaf_[n * nics + r] = s.leaf_of(n, r, nics);
+      endpoint_port_[n * nics + r] = s.rails > 1 ? n % s.down : (n * nics + r) % s.down;
+    }
   }
   // Aggregated view: leaves by scalable unit (rails) or in blocks, spines by pod, cores together.
   const int leaves_per_group = rail_ ? s.rails : (s.leaves <= 16 ? 1 : (s.leaves + 15) / 16);
@@ -101,19 +105,54 @@ void FatTree::route(int a, int b, double fraction, std::vector<RouteHop>& out) c
   for (int x = 0; x < up; ++x) *o++ = {b_down[x], per_up};
 }
 
-void FatTree::single_path(int a, int b, int key, std::vector<LinkId>& out) const {
+long long FatTree::key_of(int src, int dst) const {
+  auto g = [&](int e) { return static_cast<long long>(endpoint_leaf_[e]) * shape_.down + endpoint_port_[e]; };
+  return g(dst) + 2 * g(src);
+}
+
+void FatTree::single_path(int a, int b, int src, int dst, std::vector<LinkId>& out) const {
   const int up = shape_.up;
-  const int x = key % up;  // leaf up link; its spine is x / parallel
+  const long long key = key_of(src, dst);
+  const int x = static_cast<int>(key % up);  // leaf up link; its spine is x / parallel
   out.push_back(leaf_up_[static_cast<std::size_t>(a) * up + x]);
   const int pa = pod(a), pb = pod(b);
   if (pa != pb) {
     const int S = shape_.spines_per_pod, su = shape_.spine_up;
     const int j = x / shape_.leaf_spine_parallel;
-    const int y = (key / up) % su;  // spine up link: core y / p3 of group j, cable y % p3
+    const int y = static_cast<int>((key / up) % su);  // spine up link: core y / p3 of group j, cable y % p3
     out.push_back(spine_up_[static_cast<std::size_t>(pa * S + j) * su + y]);
     out.push_back(spine_down_[static_cast<std::size_t>(pb * S + j) * su + y]);
   }
   out.push_back(leaf_down_[static_cast<std::size_t>(b) * up + x]);
+}
+
+void FatTree::accumulate(const std::vector<SwitchFlow>& flows, std::vector<double>& link_bytes) const {
+  std::vector<double> leaf_out(shape_.leaves, 0.0), leaf_in(shape_.leaves, 0.0);
+  std::vector<double> pod_out(shape_.pods, 0.0), pod_in(shape_.pods, 0.0);
+  for (const SwitchFlow& f : flows) {
+    leaf_out[f.a] += f.bytes;
+    leaf_in[f.b] += f.bytes;
+    if (pod(f.a) != pod(f.b)) {
+      pod_out[pod(f.a)] += f.bytes;
+      pod_in[pod(f.b)] += f.bytes;
+    }
+  }
+  const int up = shape_.up;
+  for (int l = 0; l < shape_.leaves; ++l) {
+    if (leaf_out[l] == 0 && leaf_in[l] == 0) continue;
+    for (int x = 0; x < up; ++x) {
+      link_bytes[leaf_up_[static_cast<std::size_t>(l) * up + x]] += leaf_out[l] / up;
+      link_bytes[leaf_down_[static_cast<std::size_t>(l) * up + x]] += leaf_in[l] / up;
+    }
+  }
+  const int core_links = shape_.spines_per_pod * shape_.spine_up;
+  for (int p = 0; p < shape_.pods && core_links > 0; ++p) {
+    if (pod_out[p] == 0 && pod_in[p] == 0) continue;
+    for (int x = 0; x < core_links; ++x) {
+      link_bytes[spine_up_[static_cast<std::size_t>(p) * core_links + x]] += pod_out[p] / core_links;
+      link_bytes[spine_down_[static_cast<std::size_t>(p) * core_links + x]] += pod_in[p] / core_links;
+    }
+  }
 }
 
 long long FatTree::paths(int a, int b) const {

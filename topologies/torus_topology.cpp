@@ -7,6 +7,7 @@ namespace moesim::topologies {
 
 TorusTopology::TorusTopology(const ClusterSpec& spec)
     : GraphTopology(spec.devices, spec.torus.chips_per_host),
+      spec_(spec),
       dims_(spec.torus.dims),
       link_Bps_(spec.torus.link_bandwidth_Bps) {
   validate_cluster(spec);
@@ -47,6 +48,7 @@ TorusTopology::TorusTopology(const ClusterSpec& spec)
   for (int d = 0; d < devices_; ++d) {
     for (int k = 0; k < nd; ++k) {
       if (dims_[k] < 2 || (dims_[k] == 2 && coord(d, k) == 1)) continue;
+      if (!wraps(k) && coord(d, k) == dims_[k] - 1) continue;  // no wrap-around cable on this axis
       const int n = step(d, k, +1);
       auto [fwd, back] = add_cable(d, n, link_Bps_, spec.torus.link_latency_s, tier);
       plus_[static_cast<std::size_t>(d) * nd + k] = fwd;
@@ -66,17 +68,23 @@ int TorusTopology::neighbour(int device, int k, int dir) const {
   return device + (next - c) * stride_[k];
 }
 
+TorusTopology::Leg TorusTopology::leg(int k, int from, int to) const {
+  const int dk = dims_[static_cast<std::size_t>(k)];
+  if (!wraps(k)) return to >= from ? Leg{+1, to - from, false} : Leg{-1, from - to, false};
+  const int delta = (to - from + dk) % dk;
+  if (dk > 2 && delta != 0 && 2 * delta == dk) return {+1, delta, true};  // tie: half each way
+  return 2 * delta < dk ? Leg{+1, delta, false} : Leg{-1, dk - delta, false};
+}
+
 void TorusTopology::route(int src, int dst, std::vector<RouteHop>& out) const {
   out.clear();
   int at = src;
   for (std::size_t k = 0; k < dims_.size(); ++k) {
-    const int dk = dims_[k];
-    const int delta = (coord(dst, static_cast<int>(k)) - coord(at, static_cast<int>(k)) + dk) % dk;
-    if (delta == 0) continue;
     const int ki = static_cast<int>(k);
-    if (dk > 2 && 2 * delta == dk) {  // tie: half each way
+    const Leg l = leg(ki, coord(at, ki), coord(dst, ki));
+    if (l.split) {
       int p = at, m = at;
-      for (int i = 0; i < delta; ++i) {
+      for (int i = 0; i < l.hops; ++i) {
         out.push_back({step_link(p, ki, +1), 0.5});
         p = step(p, ki, +1);
         out.push_back({step_link(m, ki, -1), 0.5});
@@ -85,11 +93,9 @@ void TorusTopology::route(int src, int dst, std::vector<RouteHop>& out) const {
       at = p;
       continue;
     }
-    const int dir = 2 * delta < dk ? +1 : -1;
-    const int n = dir > 0 ? delta : dk - delta;
-    for (int i = 0; i < n; ++i) {
-      out.push_back({step_link(at, ki, dir), 1.0});
-      at = step(at, ki, dir);
+    for (int i = 0; i < l.hops; ++i) {
+      out.push_back({step_link(at, ki, l.dir), 1.0});
+      at = step(at, ki, l.dir);
     }
   }
 }
@@ -98,13 +104,11 @@ void TorusTopology::single_path(int src, int dst, std::vector<LinkId>& out) cons
   out.clear();
   int at = src;
   for (std::size_t k = 0; k < dims_.size(); ++k) {
-    const int dk = dims_[k], ki = static_cast<int>(k);
-    const int delta = (coord(dst, ki) - coord(at, ki) + dk) % dk;
-    const int dir = 2 * delta <= dk ? +1 : -1;
-    const int n = dir > 0 ? delta : dk - delta;
-    for (int i = 0; i < n; ++i) {
-      out.push_back(step_link(at, ki, dir));
-      at = step(at, ki, dir);
+    const int ki = static_cast<int>(k);
+    const Leg l = leg(ki, coord(at, ki), coord(dst, ki));  // a tie takes the + direction
+    for (int i = 0; i < l.hops; ++i) {
+      out.push_back(step_link(at, ki, l.dir));
+      at = step(at, ki, l.dir);
     }
   }
 }
@@ -112,9 +116,8 @@ void TorusTopology::single_path(int src, int dst, std::vector<LinkId>& out) cons
 int TorusTopology::hop_count(int src, int dst) const {
   int hops = 0;
   for (std::size_t k = 0; k < dims_.size(); ++k) {
-    const int dk = dims_[k], ki = static_cast<int>(k);
-    const int delta = (coord(dst, ki) - coord(src, ki) + dk) % dk;
-    hops += std::min(delta, dk - delta);
+    const int ki = static_cast<int>(k);
+    hops += leg(ki, coord(src, ki), coord(dst, ki)).hops;
   }
   return hops;
 }
@@ -122,26 +125,33 @@ int TorusTopology::hop_count(int src, int dst) const {
 long long TorusTopology::path_count(int src, int dst) const {
   long long paths = 1;
   for (std::size_t k = 0; k < dims_.size(); ++k) {
-    const int dk = dims_[k], ki = static_cast<int>(k);
-    const int delta = (coord(dst, ki) - coord(src, ki) + dk) % dk;
-    if (dk > 2 && delta != 0 && 2 * delta == dk) paths *= 2;
+    const int ki = static_cast<int>(k);
+    if (leg(ki, coord(src, ki), coord(dst, ki)).split) paths *= 2;
   }
   return paths;
 }
 
 double TorusTopology::bisection_bandwidth_Bps() const {
-  // Cutting the longest dimension in half crosses, per ring along it, 2 cables (1 when the size is 2).
-  const int longest = *std::max_element(dims_.begin(), dims_.end());
+  // Cutting the longest dimension in half crosses, per ring along it, 2 cables (1 when the size is 2 or the
+  // axis has no wrap-around).
+  const auto it = std::max_element(dims_.begin(), dims_.end());
+  const int longest = *it;
   if (longest < 2) return 0;
   const double rings = static_cast<double>(devices_) / longest;
-  return rings * (longest > 2 ? 2 : 1) * link_Bps_;
+  const bool two = longest > 2 && wraps(static_cast<int>(it - dims_.begin()));
+  return rings * (two ? 2 : 1) * link_Bps_;
 }
 
 std::string TorusTopology::description() const {
   std::ostringstream o;
   o << dims_.size() << "D torus ";
   for (std::size_t k = 0; k < dims_.size(); ++k) o << (k ? "x" : "") << dims_[k];
-  o << " with wrap-around, " << devices_per_node_ << " chips per host";
+  bool all = true, none = true;
+  for (std::size_t k = 0; k < dims_.size(); ++k) (wraps(static_cast<int>(k)) ? none : all) = false;
+  o << (all    ? " with wrap-around, "
+        : none ? " without wrap-around (a mesh), "
+               : " with wrap-around on some axes, ")
+    << devices_per_node_ << " chips per host";
   return o.str();
 }
 

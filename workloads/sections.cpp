@@ -144,7 +144,14 @@ SimulationSpec parse_simulation_section(const YamlMap& s) {
       s.optional_choice("dispatch", {"dropless", "padded"}).value_or("dropless") == "padded";
   if (auto o = s.optional_map("overlap")) out.overlap = parse_overlap(*o);
   out.grad_bucket_bytes = s.optional_quantity("grad_bucket", Unit::kBytes).value_or(out.grad_bucket_bytes);
-  s.finish({"backend", "routing", "trace_devices", "steps", "dispatch", "overlap", "grad_bucket"});
+  if (auto a = s.optional_choice("all_to_all", {"auto", "direct", "pairwise", "hierarchical"})) {
+    out.all_to_all = *a == "direct"         ? AllToAllAlgorithm::kDirect
+                     : *a == "pairwise"     ? AllToAllAlgorithm::kPairwise
+                     : *a == "hierarchical" ? AllToAllAlgorithm::kHierarchical
+                                            : AllToAllAlgorithm::kAuto;
+  }
+  s.finish(
+      {"backend", "routing", "trace_devices", "steps", "dispatch", "overlap", "grad_bucket", "all_to_all"});
   return out;
 }
 

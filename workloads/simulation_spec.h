@@ -37,6 +37,8 @@ struct OverlapSpec {
   /// under the next step's forward (Megatron-LM `--overlap-param-gather`). false: it ends the step, exposed.
   bool param_gather = false;
 };
+/// `simulation.all_to_all`: how the MoE all-to-alls run (sim/collectives: auto = the fastest predicted).
+enum class AllToAllAlgorithm { kAuto, kDirect, kPairwise, kHierarchical };
 
 struct SimulationSpec {
   Backend backend = Backend::kAnalytic;  ///< default analytic
@@ -54,6 +56,7 @@ struct SimulationSpec {
   /// (PyTorch DDP `bucket_cap_mb`, default 25 MB; Megatron-LM's DDP buckets likewise). The last bucket of a
   /// stage is flushed whatever its size.
   double grad_bucket_bytes = 25e6;
+  AllToAllAlgorithm all_to_all = AllToAllAlgorithm::kAuto;  ///< default auto
 };
 
 }  // namespace moesim::workloads

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/network/link_model.h"
 #include "sim/network/traffic.h"
 #include "topologies/topology.h"
 
@@ -30,9 +31,12 @@ struct NetworkResult {
                                         ///< transfer counts on 3 links), indexed like Topology::tiers()
   topologies::LinkId busiest_link = 0;  ///< the link with the largest bytes / bandwidth
   double busiest_link_bytes = 0;        ///< bytes it carried
-  double busiest_link_utilisation = 0;  ///< its bytes / (bandwidth × time_s), in [0, 1]
-  std::vector<double> link_bytes;       ///< bytes per directed link; filled only if asked for
-  double wall_s = 0;                    ///< the simulator's own wall-clock time, seconds
+  double busiest_link_utilisation = 0;  ///< its busy time / time_s, in [0, 1]
+  /// Per tier: seconds its busiest link is busy (bytes over achievable bandwidth, protocol efficiency
+  /// included), indexed like Topology::tiers().
+  std::vector<double> tier_busy_s;
+  std::vector<double> link_bytes;  ///< bytes per directed link; filled only if asked for
+  double wall_s = 0;               ///< the simulator's own wall-clock time, seconds
 };
 
 /// Options common to all backends.
@@ -42,10 +46,15 @@ struct BackendOptions {
   /// SimGrid backends: run each simulate() call in a forked child (run_in_subprocess), so that one
   /// process may call simulate() any number of times. Without it, one call per process.
   bool isolate = true;
+  /// Achievable bandwidth per link; null: LinkModel::of(topology) (the cluster's hop classes and
+  /// calibration, line rate for hand-built fabrics).
+  std::shared_ptr<const LinkModel> links;
 };
 
 /// Prices traffic on one Topology. A backend simulates all schedules of one call together: they start at
-/// time 0 and share links (contention between concurrent collectives is accounted for).
+/// time 0 and share links (contention between concurrent collectives is accounted for). Links carry bytes
+/// at their achievable bandwidth (LinkModel); latencies are the schedules' own (Schedule::launch_s,
+/// Phase::overhead_s), no backend adds link latency.
 ///
 /// SimGrid allows one engine per process (simgrid-and-style.md §1.9): the SimGrid backends run each call
 /// in a forked child by default (BackendOptions::isolate); with isolate = false they accept ONE call per

@@ -13,6 +13,8 @@
 #include <unordered_set>
 
 #include "sim/network/link_accounting.h"
+#include "sim/network/simgrid_phase.h"
+#include "sim/network/simgrid_platform.h"
 #include "sim/network/subprocess.h"
 
 namespace sg4 = simgrid::s4u;
@@ -30,53 +32,36 @@ std::uint64_t pair_key(int src, int dst) {
          static_cast<std::uint32_t>(dst);
 }
 
-/// The platform: hosts = devices, routers = switches, links = directed edges, routes = single paths.
-struct Platform {
-  std::vector<sg4::Host*> devices;
-  std::vector<sg4::Host*> timers;  // one per schedule
-};
-
-Platform build_platform(const topologies::Topology& topo, const std::vector<Schedule>& schedules) {
-  Platform p;
-  auto* zone = sg4::create_full_zone("fabric");
-  p.devices.resize(topo.device_count());
-  for (int d = 0; d < topo.device_count(); ++d)
-    p.devices[d] = zone->create_host("dev" + std::to_string(d), kTimerSpeed_flops)->seal();
-  for (std::size_t s = 0; s < schedules.size(); ++s)
-    p.timers.push_back(zone->create_host("timer" + std::to_string(s), kTimerSpeed_flops)->seal());
-  const auto& g = topo.graph();
-  for (auto v : boost::make_iterator_range(boost::vertices(g)))
-    if (g[v].kind == topologies::VertexKind::kSwitch) zone->create_router("sw" + std::to_string(v));
-  std::vector<sg4::Link*> links(topo.link_count());
-  for (std::size_t l = 0; l < links.size(); ++l) {
-    const auto& props = topo.link(static_cast<topologies::LinkId>(l));
-    links[l] = zone->create_link("link" + std::to_string(l), props.bandwidth_Bps)
-                   ->set_latency(props.latency_s)
-                   ->set_sharing_policy(sg4::Link::SharingPolicy::SHARED)
-                   ->seal();
-  }
-  std::unordered_set<std::uint64_t> routed;
-  std::vector<topologies::LinkId> path;
-  std::vector<sg4::LinkInRoute> route;
+/// Every (src, dst) pair the schedules send on, once.
+std::vector<std::pair<int, int>> routed_pairs(const std::vector<Schedule>& schedules) {
+  std::unordered_set<std::uint64_t> seen;
+  std::vector<std::pair<int, int>> pairs;
   for (const auto& s : schedules)
     for (const auto& ph : s.phases)
-      for (const auto& t : ph.transfers) {
-        if (t.src == t.dst || t.bytes <= 0 || !routed.insert(pair_key(t.src, t.dst)).second) continue;
-        topo.single_path(t.src, t.dst, path);
-        route.clear();
-        for (auto l : path) route.emplace_back(links[l]);
-        zone->add_route(p.devices[t.src]->get_netpoint(), p.devices[t.dst]->get_netpoint(), nullptr, nullptr,
-                        route, false);
-      }
-  zone->seal();
-  return p;
+      for (const auto& t : ph.transfers)
+        if (t.src != t.dst && t.bytes > 0 && seen.insert(pair_key(t.src, t.dst)).second)
+          pairs.emplace_back(t.src, t.dst);
+  return pairs;
+}
+
+/// Two timer hosts per schedule: one for the phase overheads, one for the protocol floors (min_time_s),
+/// which run concurrently with the transfers.
+SimGridPlatform build_platform(const topologies::Topology& topo, const LinkModel& links,
+                               const std::vector<Schedule>& schedules) {
+  PlatformOptions options;
+  options.host_speed_flops = kTimerSpeed_flops;
+  return build_simgrid_platform(topo, links, routed_pairs(schedules), 2 * static_cast<int>(schedules.size()),
+                                options);
 }
 
 /// Chains the phases of every schedule from completion callbacks: overhead (an Exec on the schedule's
-/// timer host), then the phase's transfers, then the next phase.
+/// timer host), then the phase's transfers together with its floor timer, then the next phase. A phase
+/// repeated r times runs once with r x its bytes and r x its overhead and floor: under L07 sharing
+/// (ptask) that is exactly r back-to-back repetitions; under flow sharing it lets faster flows of a
+/// skewed phase finish early instead of waiting for the slowest at every repetition.
 class Runner {
  public:
-  Runner(BackendKind kind, const Platform& platform, const std::vector<Schedule>& schedules)
+  Runner(BackendKind kind, const SimGridPlatform& platform, const std::vector<Schedule>& schedules)
       : kind_(kind), platform_(platform), schedules_(schedules), state_(schedules.size()) {}
 
   void start() {
@@ -125,12 +110,13 @@ class Runner {
       st.end_s = sg4::Engine::get_clock();
       return;
     }
-    double wait_s = schedules_[s].phases[st.phase].overhead_s;
+    const Phase& ph = schedules_[s].phases[st.phase];
+    double wait_s = ph.overhead_s * ph.repeat;
     if (st.phase == 0) wait_s += schedules_[s].launch_s;
     if (wait_s <= 0) return start_transfers(s);
     st.in_overhead = true;
     auto exec = sg4::Exec::init();
-    exec->set_flops_amount(wait_s * kTimerSpeed_flops)->set_host(platform_.timers[s]);
+    exec->set_flops_amount(wait_s * kTimerSpeed_flops)->set_host(platform_.extra[2 * s]);
     track(s, exec);
     exec->start();
   }
@@ -138,50 +124,13 @@ class Runner {
   void start_transfers(std::size_t s) {
     auto& st = state_[s];
     st.in_overhead = false;
-    const auto& transfers = schedules_[s].phases[st.phase].transfers;
-    std::vector<const Transfer*> real;
-    for (const auto& t : transfers)
-      if (t.src != t.dst && t.bytes > 0) real.push_back(&t);
-    std::vector<sg4::ActivityPtr> started;
-    if (kind_ == BackendKind::kFlow) {
-      for (const auto* t : real) {
-        auto c = sg4::Comm::sendto_init(platform_.devices[t->src], platform_.devices[t->dst]);
-        c->set_payload_size(static_cast<std::uint64_t>(std::llround(t->bytes)));
-        started.push_back(c);
-      }
-    } else {
-      // Participants of the phase, and whether one dense ptask is affordable.
-      std::vector<int> members;
-      for (const auto* t : real) {
-        members.push_back(t->src);
-        members.push_back(t->dst);
-      }
-      std::sort(members.begin(), members.end());
-      members.erase(std::unique(members.begin(), members.end()), members.end());
-      const double k = static_cast<double>(members.size());
-      if (!real.empty() && k * k <= 16.0 * static_cast<double>(real.size())) {
-        std::unordered_map<int, std::size_t> index;
-        std::vector<sg4::Host*> hosts;
-        for (int d : members) {
-          index.emplace(d, hosts.size());
-          hosts.push_back(platform_.devices[d]);
-        }
-        std::vector<double> bytes(members.size() * members.size(), 0.0);
-        for (const auto* t : real) bytes[index[t->src] * members.size() + index[t->dst]] += t->bytes;
-        auto exec = sg4::Exec::init();
-        exec->set_hosts(hosts)
-            ->set_flops_amounts(std::vector<double>(members.size(), 0.0))
-            ->set_bytes_amounts(bytes);
-        started.push_back(exec);
-      } else {
-        for (const auto* t : real) {
-          auto exec = sg4::Exec::init();
-          exec->set_hosts({platform_.devices[t->src], platform_.devices[t->dst]})
-              ->set_flops_amounts({0.0, 0.0})
-              ->set_bytes_amounts({0.0, t->bytes, 0.0, 0.0});
-          started.push_back(exec);
-        }
-      }
+    const Phase& ph = schedules_[s].phases[st.phase];
+    auto started = phase_activities(ph, platform_.devices, kind_);
+    if (ph.min_time_s > 0) {
+      auto floor = sg4::Exec::init();
+      floor->set_flops_amount(ph.min_time_s * ph.repeat * kTimerSpeed_flops)
+          ->set_host(platform_.extra[2 * s + 1]);
+      started.push_back(floor);
     }
     if (started.empty()) {  // nothing crosses the network in this phase
       ++st.phase;
@@ -192,7 +141,7 @@ class Runner {
   }
 
   BackendKind kind_;
-  const Platform& platform_;
+  const SimGridPlatform& platform_;
   const std::vector<Schedule>& schedules_;
   std::vector<State> state_;
   std::unordered_map<const sg4::Activity*, std::size_t> owner_;
@@ -215,7 +164,9 @@ int count_endpoints(const std::vector<Schedule>& schedules) {
 class SimGridBackend final : public NetworkBackend {
  public:
   SimGridBackend(BackendKind kind, const topologies::Topology& topology, BackendOptions options)
-      : kind_(kind), topology_(topology), options_(options) {}
+      : kind_(kind), topology_(topology), options_(std::move(options)) {
+    if (!options_.links) options_.links = std::make_shared<const LinkModel>(LinkModel::of(topology_));
+  }
   BackendKind kind() const override { return kind_; }
   using NetworkBackend::simulate;
 
@@ -238,9 +189,8 @@ class SimGridBackend final : public NetworkBackend {
       result.schedule_end_s = run_engine(concurrent);
     }
     for (double e : result.schedule_end_s) result.time_s = std::max(result.time_s, e);
-    std::vector<double> link_bytes;
-    accumulate_link_bytes(topology_, concurrent, /*single_path=*/true, link_bytes);
-    fill_link_counters(topology_, std::move(link_bytes), options_.keep_link_bytes, result);
+    fill_link_counters(topology_, *options_.links, accumulate_link_bytes(topology_, concurrent, true),
+                       options_.keep_link_bytes, result);
     result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     return result;
   }
@@ -259,7 +209,7 @@ class SimGridBackend final : public NetworkBackend {
       // that is below NVLink rates, and RDMA fabrics have no TCP window, so the cap is lifted.
       sg4::Engine::set_config("network/TCP-gamma:1e18");
     }
-    const Platform platform = build_platform(topology_, concurrent);
+    const SimGridPlatform platform = build_platform(topology_, *options_.links, concurrent);
 
     std::vector<double> ends;
     {

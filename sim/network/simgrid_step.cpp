@@ -11,7 +11,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "sim/network/link_model.h"
 #include "sim/network/simgrid_backend.h"
+#include "sim/network/simgrid_phase.h"
+#include "sim/network/simgrid_platform.h"
 #include "sim/network/step_dag.h"
 #include "sim/network/subprocess.h"
 
@@ -27,10 +30,11 @@ constexpr double kSpeed_flops = 1e9;
 /// activities: they would share one core and stretch each other's latencies).
 constexpr std::size_t kMaxTimers = 4096;
 
+/// The cluster (from build_simgrid_platform), a compute host per simulated device, and the timer pool.
 struct Platform {
-  std::vector<sg4::Host*> devices;  ///< the cluster's devices (collective endpoints)
+  SimGridPlatform net;
   std::vector<sg4::Host*> compute;  ///< one per simulated device
-  std::vector<sg4::Host*> timers;   ///< a pool for the collectives' fixed overheads
+  std::vector<sg4::Host*> timers;   ///< for the collectives' fixed overheads and protocol floors
 };
 
 std::uint64_t pair_key(int src, int dst) {
@@ -39,96 +43,27 @@ std::uint64_t pair_key(int src, int dst) {
 }
 
 Platform build_platform(const topologies::Topology& topo, const StepDag& dag) {
-  Platform p;
-  auto* zone = sg4::create_full_zone("fabric");
-  for (int d = 0; d < topo.device_count(); ++d)
-    p.devices.push_back(zone->create_host("dev" + std::to_string(d), kSpeed_flops)->seal());
-  for (int d = 0; d < dag.compute_devices; ++d)
-    p.compute.push_back(zone->create_host("compute" + std::to_string(d), kSpeed_flops)->seal());
+  std::unordered_set<std::uint64_t> seen;
+  std::vector<std::pair<int, int>> pairs;
   std::size_t schedules = 0;
   for (const auto& t : dag.tasks)
     if (t.collective >= 0)
       schedules += dag.collectives[static_cast<std::size_t>(t.collective)].schedules.size();
-  for (std::size_t i = 0; i < std::max<std::size_t>(1, std::min(schedules, kMaxTimers)); ++i)
-    p.timers.push_back(zone->create_host("timer" + std::to_string(i), kSpeed_flops)->seal());
-  const auto& g = topo.graph();
-  for (auto v : boost::make_iterator_range(boost::vertices(g)))
-    if (g[v].kind == topologies::VertexKind::kSwitch) zone->create_router("sw" + std::to_string(v));
-  std::vector<sg4::Link*> links(topo.link_count());
-  for (std::size_t l = 0; l < links.size(); ++l) {
-    const auto& props = topo.link(static_cast<topologies::LinkId>(l));
-    links[l] = zone->create_link("link" + std::to_string(l), props.bandwidth_Bps)
-                   ->set_latency(props.latency_s)
-                   ->set_sharing_policy(sg4::Link::SharingPolicy::SHARED)
-                   ->seal();
-  }
-  std::unordered_set<std::uint64_t> routed;
-  std::vector<topologies::LinkId> path;
-  std::vector<sg4::LinkInRoute> route;
   for (const auto& c : dag.collectives)
     for (const auto& s : c.schedules)
       for (const auto& ph : s.phases)
-        for (const auto& t : ph.transfers) {
-          if (t.src == t.dst || t.bytes <= 0 || !routed.insert(pair_key(t.src, t.dst)).second) continue;
-          topo.single_path(t.src, t.dst, path);
-          route.clear();
-          for (auto l : path) route.emplace_back(links[l]);
-          zone->add_route(p.devices[t.src]->get_netpoint(), p.devices[t.dst]->get_netpoint(), nullptr,
-                          nullptr, route, false);
-        }
-  zone->seal();
+        for (const auto& t : ph.transfers)
+          if (t.src != t.dst && t.bytes > 0 && seen.insert(pair_key(t.src, t.dst)).second)
+            pairs.emplace_back(t.src, t.dst);
+  const std::size_t timers = std::max<std::size_t>(1, std::min(2 * schedules, kMaxTimers));
+  PlatformOptions options;
+  options.host_speed_flops = kSpeed_flops;
+  Platform p;
+  p.net = build_simgrid_platform(topo, LinkModel::of(topo), pairs,
+                                 dag.compute_devices + static_cast<int>(timers), options);
+  p.compute.assign(p.net.extra.begin(), p.net.extra.begin() + dag.compute_devices);
+  p.timers.assign(p.net.extra.begin() + dag.compute_devices, p.net.extra.end());
   return p;
-}
-
-/// The network activities of one phase: one parallel task over its participants (dense bytes matrix) when
-/// that is affordable, else one 2-host parallel task per transfer (ptask); one flow per transfer (flow).
-std::vector<sg4::ActivityPtr> phase_activities(const Phase& phase, const Platform& platform,
-                                               BackendKind kind) {
-  std::vector<const Transfer*> real;
-  for (const auto& t : phase.transfers)
-    if (t.src != t.dst && t.bytes > 0) real.push_back(&t);
-  std::vector<sg4::ActivityPtr> out;
-  if (kind == BackendKind::kFlow) {
-    for (const auto* t : real) {
-      auto c = sg4::Comm::sendto_init(platform.devices[t->src], platform.devices[t->dst]);
-      c->set_payload_size(static_cast<std::uint64_t>(std::llround(t->bytes)));
-      out.push_back(c);
-    }
-    return out;
-  }
-  std::vector<int> members;
-  for (const auto* t : real) {
-    members.push_back(t->src);
-    members.push_back(t->dst);
-  }
-  std::sort(members.begin(), members.end());
-  members.erase(std::unique(members.begin(), members.end()), members.end());
-  const double k = static_cast<double>(members.size());
-  if (!real.empty() && k * k <= 16.0 * static_cast<double>(real.size())) {
-    std::unordered_map<int, std::size_t> index;
-    std::vector<sg4::Host*> hosts;
-    for (int d : members) {
-      index.emplace(d, hosts.size());
-      hosts.push_back(platform.devices[static_cast<std::size_t>(d)]);
-    }
-    std::vector<double> bytes(members.size() * members.size(), 0.0);
-    for (const auto* t : real) bytes[index[t->src] * members.size() + index[t->dst]] += t->bytes;
-    auto exec = sg4::Exec::init();
-    exec->set_hosts(hosts)
-        ->set_flops_amounts(std::vector<double>(members.size(), 0.0))
-        ->set_bytes_amounts(bytes);
-    out.push_back(exec);
-    return out;
-  }
-  for (const auto* t : real) {
-    auto exec = sg4::Exec::init();
-    exec->set_hosts({platform.devices[static_cast<std::size_t>(t->src)],
-                     platform.devices[static_cast<std::size_t>(t->dst)]})
-        ->set_flops_amounts({0.0, 0.0})
-        ->set_bytes_amounts({0.0, t->bytes, 0.0, 0.0});
-    out.push_back(exec);
-  }
-  return out;
 }
 
 /// Drives the DAG from completion callbacks: a task starts once its dependencies have ended; a collective
@@ -251,7 +186,8 @@ class StepRunner {
       if (--collective_left_[st.task] == 0) finished_.push_back(st.task);
       return;
     }
-    double wait_s = st.schedule->phases[st.phase].overhead_s;
+    const Phase& ph = st.schedule->phases[st.phase];
+    double wait_s = ph.overhead_s * ph.repeat;  // a phase repeated r times runs once with r x everything
     if (st.phase == 0) wait_s += st.schedule->launch_s;
     if (wait_s <= 0) return start_transfers(s);
     st.in_overhead = true;
@@ -269,16 +205,35 @@ class StepRunner {
     exec->start();
   }
 
+  // A fixed delay of schedule s on a free timer host (when every one is busy, more than kMaxTimers
+  // delays at once, they are shared).
+  void start_timer(int s, double seconds) {
+    int timer = -1;
+    if (!free_timers_.empty()) {
+      timer = free_timers_.back();
+      free_timers_.pop_back();
+    }
+    auto exec = sg4::Exec::init();
+    exec->set_flops_amount(seconds * kSpeed_flops)
+        ->set_host(
+            platform_.timers[static_cast<std::size_t>(timer >= 0 ? timer : s) % platform_.timers.size()]);
+    track(s, exec, timer);
+    exec->start();
+  }
+
+  // The phase's transfers, and its protocol floor (min_time_s) running beside them.
   void start_transfers(int s) {
     auto& st = schedules_[static_cast<std::size_t>(s)];
     st.in_overhead = false;
-    auto started = phase_activities(st.schedule->phases[st.phase], platform_, kind_);
-    if (started.empty()) {  // nothing crosses the network in this phase
+    const Phase& ph = st.schedule->phases[st.phase];
+    auto started = phase_activities(ph, platform_.net.devices, kind_);
+    if (started.empty() && ph.min_time_s <= 0) {  // nothing crosses the network in this phase
       ++st.phase;
       return start_phase(s);
     }
     for (auto& a : started) track(s, a);
     for (auto& a : started) a->start();
+    if (ph.min_time_s > 0) start_timer(s, ph.min_time_s * ph.repeat);
   }
 
   const StepDag& dag_;

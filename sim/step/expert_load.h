@@ -27,6 +27,7 @@ struct ExpertLoad {
   std::vector<double> accepted_tokens;  ///< per expert, after capacity
   double capacity_tokens = 0;           ///< per expert
   double dropped_fraction = 0;          ///< of all token copies
+  std::uint64_t draw_seed = 0;          ///< seed of this draw, for the per-sender split (sender_loads)
   /// Largest accepted load over the mean accepted load (1 = perfectly balanced).
   double imbalance() const;
 };
@@ -36,5 +37,14 @@ struct ExpertLoad {
 /// scenario is reproducible). capacity_factor <= 0 means no capacity limit (dropless MoE).
 ExpertLoad draw_expert_load(const RoutingDistribution& dist, int experts, int top_k, double tokens,
                             double capacity_factor, int layer);
+
+/// The same layer seen from each of the group's `senders` members: every sender routes an equal share of
+/// the group's token copies, and which experts its copies went to is a random split of every expert's
+/// count (each sender's tokens are a random subset of the group's), so the senders' rows differ while
+/// their sum is `load` exactly. Capacity drops every sender's copies of an expert in the same proportion.
+/// Per sender: accepted_tokens and routed_tokens are its row; capacity_tokens is its 1/senders share.
+/// Reproducible (seeded by load.draw_seed). The split draws each row by sequential binomials on the
+/// remaining column counts, the usual approximation of the multivariate hypergeometric.
+std::vector<ExpertLoad> sender_loads(const ExpertLoad& load, int senders);
 
 }  // namespace moesim::sim

@@ -69,7 +69,8 @@ Schedule schedule_step_on_simgrid(const BuiltStep& step, const workloads::RunSpe
                                   const topologies::Topology& topology, network::BackendKind kind) {
   auto m = map_ops(step.graph);
   add_edges(step.graph, m);
-  for (const auto& d : step.demands) m.dag.collectives.push_back({demand_schedules(step, run, topology, d)});
+  for (auto& schedules : demand_schedules(step, run, topology))
+    m.dag.collectives.push_back({std::move(schedules)});
   const auto times = network::run_step_dag(m.dag, topology, kind);
   Schedule s;
   const auto n = step.graph.ops().size();

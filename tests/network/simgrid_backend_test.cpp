@@ -22,6 +22,17 @@ std::vector<int> iota_group(int n) {
   return g;
 }
 
+Schedule schedule_of(const topologies::Topology& t, CollectiveOp op, Algorithm a, std::vector<int> group,
+                     double bytes, const collectives::ByteMatrix* m = nullptr) {
+  collectives::CollectiveRequest r;
+  r.op = op;
+  r.algorithm = a;
+  r.group = std::move(group);
+  r.bytes = bytes;
+  r.matrix = m;
+  return collectives::CollectiveModel(t).schedule(r, a, collectives::Protocol::kSimple);
+}
+
 struct Times {
   double analytic, ptask, flow;
 };
@@ -43,10 +54,8 @@ void expect_agree(const Times& t, double tolerance, const std::string& what) {
 
 TEST(SimGridBackends, PtaskRingAllReduceOnARingIsTextbook) {
   testing::RingFabric ring(8, 100e9, 1e-6);
-  const auto s =
-      collectives::build_schedule({CollectiveOp::kAllReduce, Algorithm::kRing, iota_group(8), 64e6}, ring);
-  const collectives::LibraryParams p;
-  const double expected = p.launch_s + 14.0 / 8 * 64e6 / 100e9 + 14 * (1e-6 + p.step_inter_node_s);
+  const auto s = schedule_of(ring, CollectiveOp::kAllReduce, Algorithm::kRing, iota_group(8), 64e6);
+  const double expected = s.launch_s + 14.0 / 8 * 64e6 / 100e9;
   EXPECT_NEAR(make_backend(BackendKind::kPtask, ring)->simulate(s).time_s, expected, 1e-6 * expected);
   EXPECT_NEAR(make_backend(BackendKind::kFlow, ring)->simulate(s).time_s, expected, 1e-6 * expected);
 }
@@ -56,29 +65,26 @@ class Agreement : public ::testing::TestWithParam<int> {};
 
 TEST_P(Agreement, AllToAllDirect) {
   testing::TwoTierFabric f(GetParam() / 8, 8, 450e9, 1e-6, 50e9, 2e-6);
-  const auto s = collectives::build_schedule(
-      {CollectiveOp::kAllToAll, Algorithm::kDirect, iota_group(GetParam()), 64e6}, f);
+  const auto s = schedule_of(f, CollectiveOp::kAllToAll, Algorithm::kDirect, iota_group(GetParam()), 64e6);
   expect_agree(all_backends(f, s), 0.10, "all-to-all " + std::to_string(GetParam()));
 }
 
 TEST_P(Agreement, AllToAllHierarchical) {
   testing::TwoTierFabric f(GetParam() / 8, 8, 450e9, 1e-6, 50e9, 2e-6);
-  const auto s = collectives::build_schedule(
-      {CollectiveOp::kAllToAll, Algorithm::kHierarchical, iota_group(GetParam()), 64e6}, f);
+  const auto s =
+      schedule_of(f, CollectiveOp::kAllToAll, Algorithm::kHierarchical, iota_group(GetParam()), 64e6);
   expect_agree(all_backends(f, s), 0.10, "hierarchical all-to-all " + std::to_string(GetParam()));
 }
 
 TEST_P(Agreement, AllReduceRing) {
   testing::TwoTierFabric f(GetParam() / 8, 8, 450e9, 1e-6, 50e9, 2e-6);
-  const auto s = collectives::build_schedule(
-      {CollectiveOp::kAllReduce, Algorithm::kRing, iota_group(GetParam()), 256e6}, f);
+  const auto s = schedule_of(f, CollectiveOp::kAllReduce, Algorithm::kRing, iota_group(GetParam()), 256e6);
   expect_agree(all_backends(f, s), 0.10, "ring all-reduce " + std::to_string(GetParam()));
 }
 
 TEST_P(Agreement, AllReduceTree) {
   testing::TwoTierFabric f(GetParam() / 8, 8, 450e9, 1e-6, 50e9, 2e-6);
-  const auto s = collectives::build_schedule(
-      {CollectiveOp::kAllReduce, Algorithm::kTree, iota_group(GetParam()), 64e6}, f);
+  const auto s = schedule_of(f, CollectiveOp::kAllReduce, Algorithm::kTree, iota_group(GetParam()), 64e6);
   expect_agree(all_backends(f, s), 0.10, "tree all-reduce " + std::to_string(GetParam()));
 }
 
@@ -90,15 +96,13 @@ TEST(SimGridBackends, SkewedAllToAllWhereFlowAndAnalyticDiffer) {
   // destination's NIC draining) is the same within 10%.
   testing::TwoTierFabric f(4, 8, 450e9, 1e-6, 50e9, 2e-6);
   const auto m = collectives::zipf_all_to_all(32, 64e6, 1.2, 5);
-  const auto s =
-      collectives::build_schedule({CollectiveOp::kAllToAll, Algorithm::kDirect, iota_group(32), 64e6, &m}, f);
+  const auto s = schedule_of(f, CollectiveOp::kAllToAll, Algorithm::kDirect, iota_group(32), 64e6, &m);
   expect_agree(all_backends(f, s), 0.10, "skewed all-to-all 32");
 }
 
 TEST(SimGridBackends, ConcurrentCollectivesShareLinksInPtask) {
   testing::TwoTierFabric f(2, 8, 450e9, 1e-6, 50e9, 2e-6);
-  const auto s =
-      collectives::build_schedule({CollectiveOp::kAllToAll, Algorithm::kDirect, iota_group(16), 64e6}, f);
+  const auto s = schedule_of(f, CollectiveOp::kAllToAll, Algorithm::kDirect, iota_group(16), 64e6);
   auto backend = make_backend(BackendKind::kPtask, f);
   const double one = backend->simulate(s).time_s;
   const auto two = backend->simulate({s, s});
@@ -109,15 +113,13 @@ TEST(SimGridBackends, ConcurrentCollectivesShareLinksInPtask) {
 TEST(SimGridBackends, FlowBackendRefusesLargeGroups) {
   const int n = kFlowMaxEndpoints + 8;
   testing::TwoTierFabric f(n / 8, 8, 450e9, 1e-6, 50e9, 2e-6);
-  const auto s =
-      collectives::build_schedule({CollectiveOp::kAllToAll, Algorithm::kDirect, iota_group(n), 1e6}, f);
+  const auto s = schedule_of(f, CollectiveOp::kAllToAll, Algorithm::kDirect, iota_group(n), 1e6);
   EXPECT_THROW(make_backend(BackendKind::kFlow, f)->simulate(s), std::invalid_argument);
 }
 
 TEST(SimGridBackends, WithoutIsolationOnlyOneSimulationPerProcess) {
   testing::RingFabric ring(4, 10e9, 1e-6);
-  const auto s =
-      collectives::build_schedule({CollectiveOp::kAllGather, Algorithm::kRing, iota_group(4), 4e6}, ring);
+  const auto s = schedule_of(ring, CollectiveOp::kAllGather, Algorithm::kRing, iota_group(4), 4e6);
   BackendOptions opt;
   opt.isolate = false;
   auto backend = make_backend(BackendKind::kPtask, ring, opt);
