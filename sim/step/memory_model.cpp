@@ -92,11 +92,13 @@ double activations_bytes(const workloads::RunSpec& run, const workloads::ModelAc
     double stage_bytes = one_mb * in_flight;
     if (run.training.recompute == Recompute::kFull)
       stage_bytes += largest_layer;  // the layer being recomputed
-    if (holds_last)                  // logits (fp32) and the output projection's input: 4sbh(1 + V/h)/t
-      stage_bytes += 4 * x.sbh() * (1 + static_cast<double>(m.vocab) / x.h) / x.t;
+    stage_bytes *= activation_scale(run.training.precision);
+    // The logits in fp32 and the output projection's input, 4sbh(1 + V/h)/t bytes (Megatron): the logits'
+    // 4 bytes per element do not follow the activation precision.
+    if (holds_last) stage_bytes += 4 * x.sbh() * (1 + static_cast<double>(m.vocab) / x.h) / x.t;
     worst = std::max(worst, stage_bytes);
   }
-  return worst * activation_scale(run.training.precision);
+  return worst;
 }
 
 double buffers_bytes(const workloads::RunSpec& run, const MemoryLayout& layout, double largest_layer_params) {
