@@ -34,7 +34,7 @@ nlohmann::json simulate_scenario(const YAML::Node& root, const std::string& file
   if (!trace_path.empty()) {
     std::ofstream out(trace_path);
     if (!out) throw ConfigError(trace_path, 0, "--trace", "cannot write the trace file");
-    write_chrome_trace(out, result.timeline);
+    write_chrome_trace(out, result.timeline, result.devices_per_simulated);
   }
   return to_json(result);
 }

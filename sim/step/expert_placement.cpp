@@ -32,4 +32,15 @@ double received_copies(const workloads::RunSpec& run, const ExpertLoad& load, in
   return sum;
 }
 
+int BuiltStep::real_device(int simulated) const {
+  const int stage = simulated / experts_simulated, i = simulated % experts_simulated;
+  return layout.device(stage, i * (layout.expert / experts_simulated), 0);
+}
+
+int BuiltStep::simulated_device(int real) const {
+  const int stage = real / (layout.tensor * layout.data);
+  const int data_rank = real / layout.tensor % layout.data;
+  return stage * experts_simulated + data_rank % layout.expert / (layout.expert / experts_simulated);
+}
+
 }  // namespace moesim::sim

@@ -56,6 +56,11 @@ struct BuiltStep {
   std::vector<ExpertLoad> loads;     ///< one per routing draw
   MemoryBreakdown memory;            ///< per device, on the most loaded stage
   KernelTime compute_time;  ///< all compute ops of the simulated devices: time, memory-bound, measured shares
+
+  /// The real device (rank) simulated device `simulated` stands for: the first of its copies.
+  int real_device(int simulated) const;
+  /// The simulated device that plays the role of real device `real` (same stage, same expert-group member).
+  int simulated_device(int real) const;
 };
 
 /// Builds the step. `loads` holds the expert loads of each routing draw (MoE layer l uses draw l mod size).

@@ -61,7 +61,8 @@ struct RunTotals {
 
 /// One op of a traced device's timeline, for Chrome / Perfetto traces.
 struct TimelineOp {
-  int device = 0;  ///< simulated device
+  int device = 0;       ///< simulated device
+  int real_device = 0;  ///< the cluster rank it stands for (the first of its copies)
   Stream stream = Stream::kCompute;
   OpCategory category = OpCategory::kAttention;
   int layer = -1;
@@ -70,6 +71,8 @@ struct TimelineOp {
   double start_s = 0;
   double end_s = 0;
   double flops = 0;
+  double bytes = 0;       ///< collectives: device-to-device bytes of the whole demand (all its groups)
+  std::string algorithm;  ///< collectives: the library's choice
 };
 
 /// The result of simulating one step of a scenario. Every quantity carries its unit in its name.
@@ -100,6 +103,7 @@ struct StepResult {
   std::size_t ops = 0;
   std::size_t events = 0;  ///< events of the discrete-event run
   double simulator_wall_s = 0;
+  double devices_per_simulated = 1;  ///< cluster devices each simulated device stands for
   std::vector<TimelineOp> timeline;  ///< the traced devices' ops (SimulateOptions::timeline_devices)
 };
 

@@ -196,21 +196,31 @@ std::optional<RunTotals> run_totals(const workloads::RunSpec& run, const StepRes
   return t;
 }
 
-std::vector<TimelineOp> timeline_of(const StepGraph& graph, const Schedule& schedule,
-                                    const workloads::RunSpec& run) {
+std::vector<TimelineOp> timeline_of(const BuiltStep& step, const Schedule& schedule,
+                                    const std::vector<DemandPrice>& prices, const workloads::RunSpec& run) {
+  const auto& graph = step.graph;
   std::vector<bool> wanted(static_cast<std::size_t>(graph.device_count()), false);
   if (run.simulation.trace_devices.empty()) {
     for (int d = 0; d < std::min(8, graph.device_count()); ++d) wanted[static_cast<std::size_t>(d)] = true;
   }
   for (auto d : run.simulation.trace_devices)
-    wanted[static_cast<std::size_t>(d % graph.device_count())] = true;
+    wanted[static_cast<std::size_t>(step.simulated_device(static_cast<int>(d)))] = true;
   std::vector<TimelineOp> out;
   const auto& ops = graph.ops();
   for (std::size_t i = 0; i < ops.size(); ++i) {
     const auto& op = ops[i];
     if (!wanted[static_cast<std::size_t>(op.device)] || op.category == OpCategory::kSync) continue;
-    out.push_back({op.device, op.stream, op.category, op.layer, op.micro_batch, op.backward,
-                   schedule.start_s[i], schedule.end_s[i], op.flops});
+    TimelineOp t{
+        op.device,   step.real_device(op.device), op.stream,         op.category, op.layer, op.micro_batch,
+        op.backward, schedule.start_s[i],         schedule.end_s[i], op.flops,    0.0,      ""};
+    if (op.collective >= 0) {
+      const auto demand = graph.collectives()[static_cast<std::size_t>(op.collective)].demand;
+      if (demand >= 0) {
+        t.bytes = prices[static_cast<std::size_t>(demand)].network_bytes;
+        t.algorithm = prices[static_cast<std::size_t>(demand)].algorithm;
+      }
+    }
+    out.push_back(std::move(t));
   }
   return out;
 }
@@ -289,7 +299,8 @@ StepResult simulate_step(const Scenario& scenario, const SimulateOptions& option
   r.simulated_devices = step.graph.device_count();
   r.ops = step.graph.ops().size();
   r.events = schedule.events;
-  if (options.keep_timeline) r.timeline = timeline_of(step.graph, schedule, run);
+  r.devices_per_simulated = step.real_devices_per_simulated;
+  if (options.keep_timeline) r.timeline = timeline_of(step, schedule, prices, run);
   r.simulator_wall_s = progress.elapsed_s();
   return r;
 }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 #include "topologies/accelerator.h"
 #include "workloads/config_error.h"
@@ -296,6 +297,25 @@ training: {global_batch_sequences: 128, sequence_length: 1024, precision: bf16, 
   const auto a = simulate(glam, {}, "analytic");
   const auto p = simulate(glam, {}, "ptask");
   EXPECT_NEAR(p["step_time_s"].get<double>() / a["step_time_s"].get<double>(), 1.0, 0.10);
+}
+
+TEST(StepSimulation, TracedDevicesAreTheClusterRanksAsked) {
+  // 16 GPUs, expert degree 16: every device is simulated; ranks 5 and 13 are traced under their own ids.
+  SimulateOptions o;
+  o.keep_timeline = true;
+  const auto r = simulate_step(
+      reports::read_scenario(
+          workloads::apply_overrides(YAML::Load(kSmallMoe), {"simulation.trace_devices=[5, 13]"}, "t.yaml"),
+          "t.yaml"),
+      o);
+  std::set<int> real;
+  bool collective_with_bytes = false;
+  for (const auto& op : r.timeline) {
+    real.insert(op.real_device);
+    collective_with_bytes = collective_with_bytes || (op.bytes > 0 && !op.algorithm.empty());
+  }
+  EXPECT_EQ(real, (std::set<int>{5, 13}));
+  EXPECT_TRUE(collective_with_bytes);
 }
 
 TEST(StepSimulation, TooLittleMemoryIsAClearError) {
