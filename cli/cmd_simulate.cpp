@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "reports/output_check.h"
 #include "sim/step/step_simulation.h"
 #include "workloads/config_error.h"
 
@@ -29,6 +30,7 @@ int run_simulate(const std::vector<std::string>& args) {
   options.trace_path = trace_path;
   options.progress = !vm.count("quiet");
   const auto result = sim::simulate_scenario_file(scenario, sets, options);
+  reports::check_finite_output(result, "simulate");
   sim::print_simulation(std::cout, result);
   if (!json_path.empty()) {
     std::ofstream out(json_path);

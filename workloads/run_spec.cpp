@@ -1,7 +1,10 @@
 #include "workloads/run_spec.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <sstream>
 
+#include "workloads/limits.h"
 #include "workloads/model_section.h"
 #include "workloads/sections.h"
 
@@ -20,6 +23,23 @@ std::string n(std::int64_t v) {
     s.fail(key, expected);
   }
   throw ConfigError(root.file(), root.line_of(section), root.key_path(section) + "." + key, expected);
+}
+
+/// Rejects a step graph too large to build and schedule in about a minute (estimated before it exists).
+void check_step_size(const RunSpec& run, const YamlMap& root) {
+  const ParallelismSpec& p = run.parallelism;
+  const double simulated =
+      run.model.is_moe() ? static_cast<double>(std::min(p.expert, run.model.experts)) : 1.0;
+  const double ops = simulated * static_cast<double>(run.model.total_layers()) *
+                     static_cast<double>(p.micro_batches) * limits::kOpsPerLayerBound;
+  if (ops > limits::kMaxStepOps) {
+    std::ostringstream msg;
+    msg << "the step graph would hold about " << ops << " ops (" << simulated
+        << " simulated devices per stage x " << run.model.total_layers() << " layers x " << p.micro_batches
+        << " micro-batches x " << limits::kOpsPerLayerBound << "), more than the " << limits::kMaxStepOps
+        << " moesim builds; lower parallelism.micro_batches, parallelism.expert or the model's layers";
+    fail_at(root, "parallelism", p.micro_batches > 1 ? "micro_batches" : "expert", msg.str());
+  }
 }
 
 }  // namespace
@@ -90,6 +110,7 @@ void check_parallelism(const RunSpec& run, std::int64_t device_count, const Yaml
                 " sequences) must divide evenly over parallelism.data x parallelism.micro_batches (" +
                 n(slices) + ")");
   }
+  check_step_size(run, root);
   for (std::int64_t d : run.simulation.trace_devices) {
     if (d >= device_count) {
       fail_at(root, "simulation", "trace_devices",

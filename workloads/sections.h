@@ -20,7 +20,8 @@ TrainingSpec parse_training_section(const YamlMap& section);
 
 /// `simulation:` backend (analytic | ptask | flow, default analytic); routing {distribution uniform | zipf |
 /// histogram (default uniform), zipf_s (zipf only, required there), histogram (histogram only, required
-/// there), seed (default 1)}; trace_devices (list, default none); steps (default 1).
+/// there), seed (default 1)}; trace_devices (list, default none); dispatch (dropless | padded). moesim
+/// simulates one representative step: a `steps` key is rejected with a pointer to training.total_tokens.
 SimulationSpec parse_simulation_section(const YamlMap& section);
 
 /// `energy:` pue (>= 1) and grid_kgco2e_per_kwh (>= 0) required; system_power_w_per_accelerator and

@@ -28,8 +28,7 @@ struct SimulationSpec {
   Backend backend = Backend::kAnalytic;  ///< default analytic
   RoutingSpec routing;                   ///< default: uniform routing
   std::vector<std::int64_t>
-      trace_devices;       ///< device indices whose timeline goes into --trace (default none)
-  std::int64_t steps = 1;  ///< training steps to simulate (default 1)
+      trace_devices;  ///< device indices whose timeline goes into --trace (default none)
   /// `dispatch: padded`: every expert gets a buffer of exactly its capacity, sent in full by the all-to-alls
   /// and computed in full by the expert FFN, as the einsum dispatch of GShard / Mesh TensorFlow (Switch) on
   /// TPUs does (Lepikhin et al. 2020 §2.2; Fedus et al. 2021 §2.2). Default `dropless`: only accepted token

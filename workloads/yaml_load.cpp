@@ -1,0 +1,184 @@
+// moesim — loading scenario YAML: bounded file reads, one document, and a tree without the ambiguities
+// yaml-cpp lets through (duplicate keys, complex keys, invalid UTF-8, unbounded nesting or aliases).
+#include <sys/stat.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "workloads/yaml_reader.h"
+
+namespace moesim {
+namespace {
+
+constexpr std::string_view kOverrideTagPrefix = "tag:moesim,2024:override:";
+
+int node_line(const YAML::Node& node) {
+  const auto mark = node.Mark();
+  return mark.line >= 0 ? mark.line + 1 : 0;
+}
+
+int mark_line(const YAML::Mark& mark) {
+  return mark.line >= 0 ? mark.line + 1 : 0;
+}
+
+/// True when `s` is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;
+    std::uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((c & 0xE0) == 0xC0) {
+      n = 1;
+      cp = c & 0x1Fu;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2;
+      cp = c & 0x0Fu;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3;
+      cp = c & 0x07u;
+    } else {
+      return false;
+    }
+    for (std::size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) return false;
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    const std::uint32_t min = n == 1 ? 0x80 : n == 2 ? 0x800 : 0x10000;
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+struct TreeChecker {
+  const std::string& file;
+  std::int64_t nodes = 0;
+
+  [[noreturn]] void fail(const YAML::Node& at, const std::string& path, const std::string& why) const {
+    if (auto origin = override_origin(at)) throw ConfigError(*origin, 0, path, why);
+    throw ConfigError(file, node_line(at), path, why);
+  }
+
+  static std::string join(const std::string& path, const std::string& key) {
+    return path.empty() ? key : path + "." + key;
+  }
+
+  void visit(const YAML::Node& node, const std::string& path, int depth) {
+    if (++nodes > limits::kMaxYamlNodes) {
+      fail(node, path,
+           "the YAML holds more than " + std::to_string(limits::kMaxYamlNodes) +
+               " values (aliases count each time they are used); a scenario needs a few hundred");
+    }
+    if (depth > limits::kMaxYamlDepth) {
+      fail(node, path,
+           "nested more than " + std::to_string(limits::kMaxYamlDepth) +
+               " levels deep; a scenario nests at most 4");
+    }
+    if (node.IsScalar()) {
+      if (!valid_utf8(node.Scalar()))
+        fail(node, path, "expected UTF-8 text; the value holds bytes that are not UTF-8");
+      return;
+    }
+    if (node.IsSequence()) {
+      std::size_t i = 0;
+      for (const auto& item : node) visit(item, path + "[" + std::to_string(i++) + "]", depth + 1);
+      return;
+    }
+    if (!node.IsMap()) return;
+    std::map<std::string, int> seen;  // key -> line of its first appearance
+    for (const auto& kv : node) {
+      if (!kv.first.IsScalar()) {
+        fail(kv.first, path.empty() ? "<root>" : path,
+             "expected a plain key (a name such as 'devices'), got a list or mapping used as a key");
+      }
+      const std::string key = kv.first.Scalar();
+      if (!valid_utf8(key))
+        fail(kv.first, path, "expected a UTF-8 key; the key holds bytes that are not UTF-8");
+      const auto [it, fresh] = seen.emplace(key, node_line(kv.first));
+      if (!fresh) {
+        fail(kv.first, join(path, key),
+             "given twice in the same mapping (first at line " + std::to_string(it->second) +
+                 "); YAML keeps only one of them, so remove the other");
+      }
+      visit(kv.second, join(path, key), depth + 1);
+    }
+  }
+};
+
+YAML::Node parse_document(const std::string& text, const std::string& file) {
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(file, mark_line(e.mark), "", "malformed YAML: " + e.msg);
+  }
+  if (docs.size() > 1) {
+    throw ConfigError(file, node_line(docs[1]), "",
+                      "expected one YAML document, found " + std::to_string(docs.size()) +
+                          " (separated by '---'); put each scenario in its own file");
+  }
+  YAML::Node root = docs.empty() ? YAML::Node() : docs[0];
+  if (!root.IsMap()) throw ConfigError(file, node_line(root), "", "expected a YAML mapping at the top level");
+  check_yaml_tree(root, file);
+  return root;
+}
+
+}  // namespace
+
+std::string override_tag(const std::string& option_text) {
+  return std::string(kOverrideTagPrefix) + option_text;
+}
+
+std::optional<std::string> override_origin(const YAML::Node& node) {
+  if (!node.IsDefined()) return std::nullopt;
+  const std::string& tag = node.Tag();
+  if (tag.compare(0, kOverrideTagPrefix.size(), kOverrideTagPrefix) != 0) return std::nullopt;
+  return tag.substr(kOverrideTagPrefix.size());
+}
+
+void check_yaml_tree(const YAML::Node& node, const std::string& file, const std::string& path) {
+  TreeChecker checker{file};
+  checker.visit(node, path, 0);
+}
+
+YAML::Node load_yaml_text(const std::string& text, const std::string& file) {
+  return parse_document(text, file);
+}
+
+YAML::Node load_yaml_file(const std::string& path) {
+  // stat() first: opening a FIFO blocks, and /dev/zero or a device never ends.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    throw ConfigError(path, 0, "", "cannot open the file (does it exist and is it readable?)");
+  }
+  if (S_ISDIR(st.st_mode)) throw ConfigError(path, 0, "", "expected a YAML file, got a directory");
+  if (!S_ISREG(st.st_mode)) {
+    throw ConfigError(path, 0, "", "expected a regular YAML file, got a device, FIFO or socket");
+  }
+  if (st.st_size > limits::kMaxScenarioFileBytes) {
+    throw ConfigError(path, 0, "",
+                      "the file has " + std::to_string(st.st_size) + " bytes; a scenario may have at most " +
+                          std::to_string(limits::kMaxScenarioFileBytes) + " (is this the right file?)");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path, 0, "", "cannot open the file (does it exist and is it readable?)");
+  std::string text(static_cast<std::size_t>(limits::kMaxScenarioFileBytes) + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (static_cast<std::int64_t>(text.size()) > limits::kMaxScenarioFileBytes) {
+    throw ConfigError(
+        path, 0, "",
+        "the file grew past " + std::to_string(limits::kMaxScenarioFileBytes) + " bytes while it was read");
+  }
+  return parse_document(text, path);
+}
+
+}  // namespace moesim
