@@ -46,7 +46,7 @@ YAML::Node set_path(const YAML::Node& map, const std::vector<std::string>& parts
   if (i + 1 == parts.size()) return with_entry(map, parts[i], value);
   YAML::Node child = child_of(map, parts[i]);
   if (!child.IsDefined() || child.IsNull()) {
-    child = YAML::Node(YAML::NodeType::Map);
+    child.reset(YAML::Node(YAML::NodeType::Map));  // reset(): `=` would overwrite the shared node itself
     child.SetTag(override_tag(option_text));
   } else if (!child.IsMap()) {
     throw ConfigError(option_text, 0, "",
@@ -59,6 +59,8 @@ YAML::Node set_path(const YAML::Node& map, const std::vector<std::string>& parts
 
 YAML::Node apply_overrides(const YAML::Node& root, const std::vector<std::string>& overrides,
                            const std::string& file, const std::string& option) {
+  // Nodes are handles to shared data: assigning to one (`a = b`) rewrites the data every handle sees, so
+  // handles are only rebound with reset() and new mappings are built beside the original.
   YAML::Node out = root;
   for (const auto& o : overrides) {
     const std::string option_text = option + " " + o;
@@ -78,7 +80,7 @@ YAML::Node apply_overrides(const YAML::Node& root, const std::vector<std::string
     }
     YAML::Node v;
     try {
-      v = YAML::Load(value);
+      v.reset(YAML::Load(value));
     } catch (const YAML::Exception& e) {
       throw ConfigError(option_text, 0, key, "the value is not valid YAML: " + e.msg);
     }
@@ -86,7 +88,7 @@ YAML::Node apply_overrides(const YAML::Node& root, const std::vector<std::string
     tag_tree(v, tag);
     check_yaml_tree(v, option_text, key);
     if (!out.IsMap()) throw ConfigError(file, 0, "", "expected a YAML mapping at the top level");
-    out = set_path(out, parts, 0, v, option_text, file);
+    out.reset(set_path(out, parts, 0, v, option_text, file));
   }
   return out;
 }
