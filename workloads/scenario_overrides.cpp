@@ -78,6 +78,11 @@ YAML::Node apply_overrides(const YAML::Node& root, const std::vector<std::string
     for (const auto& p : parts) {
       if (p.empty()) throw ConfigError(option_text, 0, key, "expected a dotted key such as model.experts");
     }
+    try {
+      check_yaml_text(value, option_text);
+    } catch (const ConfigError&) {
+      throw ConfigError(option_text, 0, key, "expected UTF-8 text without control characters");
+    }
     YAML::Node v;
     try {
       v.reset(YAML::Load(value));

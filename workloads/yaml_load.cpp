@@ -2,6 +2,8 @@
 // yaml-cpp lets through (duplicate keys, complex keys, invalid UTF-8, unbounded nesting or aliases).
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -22,8 +24,9 @@ int mark_line(const YAML::Mark& mark) {
   return mark.line >= 0 ? mark.line + 1 : 0;
 }
 
-/// True when `s` is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
-bool valid_utf8(std::string_view s) {
+/// Offset of the first byte of `s` that is not well-formed UTF-8 (overlong forms, surrogates and code points
+/// past U+10FFFF included), or npos.
+std::size_t first_invalid_utf8(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
@@ -43,20 +46,46 @@ bool valid_utf8(std::string_view s) {
       n = 3;
       cp = c & 0x07u;
     } else {
-      return false;
+      return i;
     }
     for (std::size_t k = 1; k <= n; ++k) {
-      if (i + k >= s.size()) return false;
+      if (i + k >= s.size()) return i;
       const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
+      if ((cc & 0xC0) != 0x80) return i;
       cp = (cp << 6) | (cc & 0x3F);
     }
     const std::uint32_t min = n == 1 ? 0x80 : n == 2 ? 0x800 : 0x10000;
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
     i += n + 1;
   }
-  return true;
+  return std::string_view::npos;
 }
+
+bool valid_utf8(std::string_view s) {
+  return first_invalid_utf8(s) == std::string_view::npos;
+}
+
+}  // namespace
+
+void check_yaml_text(const std::string& text, const std::string& file) {
+  std::size_t bad = first_invalid_utf8(text);
+  const char* why = "the file is not UTF-8 text; save it as UTF-8";
+  for (std::size_t i = 0; i < text.size() && i < bad; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+      bad = i;
+      why = "the file holds a control character, which YAML does not allow";
+      break;
+    }
+  }
+  if (bad == std::string_view::npos) return;
+  const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n');
+  char byte[8];
+  std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[bad]));
+  throw ConfigError(file, static_cast<int>(line), "", std::string(why) + " (byte " + byte + ")");
+}
+
+namespace {
 
 struct TreeChecker {
   const std::string& file;
@@ -114,6 +143,7 @@ struct TreeChecker {
 };
 
 YAML::Node parse_document(const std::string& text, const std::string& file) {
+  check_yaml_text(text, file);
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(text);

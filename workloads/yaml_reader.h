@@ -27,6 +27,11 @@ YAML::Node load_yaml_file(const std::string& path);
 /// `file` names it in messages.
 YAML::Node load_yaml_text(const std::string& text, const std::string& file);
 
+/// Rejects text that must not reach yaml-cpp: bytes that are not UTF-8 (yaml-cpp 0.7 loops forever on some)
+/// and control characters YAML does not allow (C0 but tab, line feed, carriage return; DEL). Throws
+/// ConfigError naming `file` and the line of the first such byte.
+void check_yaml_text(const std::string& text, const std::string& file);
+
 /// Rejects what yaml-cpp accepts but a scenario must not hold: a key given twice in one mapping (yaml-cpp
 /// keeps the first silently), a key that is a list or mapping, text that is not UTF-8, nesting deeper than
 /// limits::kMaxYamlDepth, or more than limits::kMaxYamlNodes nodes (aliases counted each time they are
