@@ -8,6 +8,9 @@
 #include <map>
 #include <sstream>
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
 #include "workloads/yaml_reader.h"
 
 namespace moesim {
@@ -142,21 +145,45 @@ struct TreeChecker {
   }
 };
 
+/// Events of a document, ignored: only whether a second document starts, and where, matters.
+class DocumentProbe : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  }
+  void OnMapEnd() override {}
+  YAML::Mark start;
+};
+
 YAML::Node parse_document(const std::string& text, const std::string& file) {
   check_yaml_text(text, file);
-  std::vector<YAML::Node> docs;
+  // Not YAML::LoadAll: on a stray token it never consumes (a line starting with ',') yaml-cpp 0.7 returns
+  // empty documents forever. One document is read, then the parser is asked once whether another follows.
+  YAML::Node root;
   try {
-    docs = YAML::LoadAll(text);
+    root = YAML::Load(text);
+    if (!root.IsMap())
+      throw ConfigError(file, node_line(root), "", "expected a YAML mapping at the top level");
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentProbe probe;
+    parser.HandleNextDocument(probe);
+    if (parser.HandleNextDocument(probe)) {
+      throw ConfigError(
+          file, mark_line(probe.start), "",
+          "expected one YAML document, found more (separated by '---'); put each scenario in its "
+          "own file");
+    }
   } catch (const YAML::Exception& e) {
     throw ConfigError(file, mark_line(e.mark), "", "malformed YAML: " + e.msg);
   }
-  if (docs.size() > 1) {
-    throw ConfigError(file, node_line(docs[1]), "",
-                      "expected one YAML document, found " + std::to_string(docs.size()) +
-                          " (separated by '---'); put each scenario in its own file");
-  }
-  YAML::Node root = docs.empty() ? YAML::Node() : docs[0];
-  if (!root.IsMap()) throw ConfigError(file, node_line(root), "", "expected a YAML mapping at the top level");
   check_yaml_tree(root, file);
   return root;
 }

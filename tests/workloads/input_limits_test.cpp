@@ -64,6 +64,8 @@ TEST(InputLimits, DuplicateKeysAndSectionsAreErrorsNotFirstWins) {
 TEST(InputLimits, OneDocumentOnly) {
   EXPECT_HAS(scenario_error(kBase + "---\nname: other\n"), "one YAML document");
   EXPECT_EQ(scenario_error("---\n" + kBase), "no error");  // a leading document marker is fine
+  EXPECT_HAS(scenario_error(",\n"), "s.yaml:1: expected a YAML mapping");  // LoadAll never ends on this
+  EXPECT_HAS(scenario_error("# c\n,0# x\nname: v\n"), "s.yaml");
 }
 
 TEST(InputLimits, ComplexKeysNonUtf8DeepNestingAndAliasBombs) {
