@@ -49,6 +49,38 @@ std::string failure_summary(const reports::SweepRun& run, std::size_t total) {
   return out + ")";
 }
 
+/// sweep.csv / .md / .html in `out_dir` (prefixed shard-<i>- for one shard of several) and each --report.
+void write_reports(const nlohmann::json& doc, const std::string& out_dir, const reports::Shard& shard,
+                   const std::vector<std::string>& reports_out) {
+  for (const char* name : {"sweep.csv", "sweep.md", "sweep.html"}) {
+    const std::string path =
+        (std::filesystem::path(out_dir) /
+         (shard.count == 1 ? std::string(name) : "shard-" + std::to_string(shard.index) + "-" + name))
+            .string();
+    reports::write_report(path, doc, "--out");
+    std::cout << "wrote " << path << "\n";
+  }
+  for (const auto& r : reports_out) {
+    reports::write_report(r, doc, "--report");
+    std::cout << "wrote " << r << "\n";
+  }
+}
+
+/// 128 + the signal after an interrupt, 1 when a point failed (with the summary on stderr), else 0.
+int exit_status(const reports::SweepRun& run, std::size_t total, const std::string& shard_file) {
+  if (run.interrupted_by != 0) {
+    std::cerr << "moesim sweep: interrupted by signal " << run.interrupted_by << ": " << run.records.size()
+              << " of " << total << " points finished, kept in " << shard_file << "\n";
+    return 128 + run.interrupted_by;
+  }
+  if (run.failed() > 0) {
+    std::cerr << "moesim sweep: " << failure_summary(run, total) << "; see the table or " << shard_file
+              << "\n";
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int run_sweep(const std::vector<std::string>& args) {
@@ -117,29 +149,8 @@ int run_sweep(const std::vector<std::string>& args) {
   shard_out.finish();
   const auto doc = reports::make_sweep_document({header}, run.records);
   std::cout << reports::sweep_markdown(doc) << "wrote " << shard_file.string() << "\n";
-  for (const char* name : {"sweep.csv", "sweep.md", "sweep.html"}) {
-    const std::string path =
-        (std::filesystem::path(out_dir) /
-         (shard.count == 1 ? std::string(name) : "shard-" + std::to_string(shard.index) + "-" + name))
-            .string();
-    reports::write_report(path, doc, "--out");
-    std::cout << "wrote " << path << "\n";
-  }
-  for (const auto& r : reports_out) {
-    reports::write_report(r, doc, "--report");
-    std::cout << "wrote " << r << "\n";
-  }
-  if (run.interrupted_by != 0) {
-    std::cerr << "moesim sweep: interrupted by signal " << run.interrupted_by << ": " << run.records.size()
-              << " of " << points.size() << " points finished, kept in " << shard_file.string() << "\n";
-    return 128 + run.interrupted_by;
-  }
-  if (run.failed() > 0) {
-    std::cerr << "moesim sweep: " << failure_summary(run, points.size()) << "; see the table or "
-              << shard_file.string() << "\n";
-    return 1;
-  }
-  return 0;
+  write_reports(doc, out_dir, shard, reports_out);
+  return exit_status(run, points.size(), shard_file.string());
 }
 
 int run_sweep_merge(const std::vector<std::string>& args) {

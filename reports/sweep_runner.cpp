@@ -112,6 +112,103 @@ struct Child {
   bool timed_out = false;
 };
 
+/// The running children of a sweep. Whatever happens in the parent (an exception included), no child
+/// outlives the pool: the destructor kills and reaps those still running.
+class ChildPool {
+ public:
+  ChildPool(const std::vector<SweepPoint>& points, const PointSimulator& simulate,
+            const SweepRunOptions& options)
+      : points_(points),
+        simulate_(simulate),
+        options_(options),
+        done_(points.size()),
+        finished_(points.size()) {}
+  ~ChildPool() {
+    kill_all();
+    while (!running_.empty()) {
+      int status = 0;
+      const pid_t pid = ::waitpid(running_.begin()->first, &status, 0);
+      if (pid < 0 && errno == EINTR) continue;
+      running_.erase(running_.begin());
+    }
+  }
+  ChildPool(const ChildPool&) = delete;
+  ChildPool& operator=(const ChildPool&) = delete;
+
+  std::size_t running() const { return running_.size(); }
+
+  void start(std::size_t pos) {
+    std::cout.flush();
+    std::cerr.flush();
+    const auto out_path = scratch_file(points_[pos].index);  // named after the parent's pid
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error("fork failed while running the sweep");
+    if (pid == 0) child_main(points_[pos], simulate_, out_path);
+    running_[pid] = Child{pos, Clock::now()};
+  }
+
+  /// Collects one finished child if there is one; false when none has finished yet.
+  bool reap_one() {
+    int status = 0;
+    const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+    if (pid < 0 && errno != EINTR && errno != ECHILD) throw std::runtime_error("waitpid failed in the sweep");
+    if (pid <= 0) return false;
+    const auto it = running_.find(pid);
+    if (it == running_.end()) return true;  // not one of ours
+    const Child child = it->second;
+    running_.erase(it);
+    record(child, status);
+    return true;
+  }
+
+  void kill_overdue() {
+    if (!(options_.point_timeout_s > 0)) return;
+    const auto timeout = std::chrono::duration<double>(options_.point_timeout_s);
+    for (auto& [pid, child] : running_) {
+      if (!child.timed_out && Clock::now() - child.started > timeout) {
+        child.timed_out = true;
+        ::kill(pid, SIGKILL);
+      }
+    }
+  }
+
+  void kill_all() const {
+    for (const auto& [pid, child] : running_) ::kill(pid, SIGKILL);
+  }
+
+  /// The finished records, in the order of the points.
+  std::vector<nlohmann::json> records() {
+    std::vector<nlohmann::json> out;
+    for (std::size_t i = 0; i < points_.size(); ++i)
+      if (finished_[i]) out.push_back(std::move(done_[i]));
+    return out;
+  }
+
+ private:
+  void record(const Child& child, int status) {
+    auto r = collect(points_[child.pos], status, scratch_file(points_[child.pos].index));
+    if (child.timed_out) {
+      r["ok"] = false;
+      r["error_kind"] = "timeout";
+      r["error"] = "the point ran longer than --point-timeout " + std::to_string(options_.point_timeout_s) +
+                   " s and was stopped";
+      r.erase("result");
+    }
+    if (g_stop_signal != 0 && !child.timed_out && !r.value("ok", false) && r["error_kind"] == "crash")
+      return;  // killed because the sweep was interrupted: not a result of the point
+    done_[child.pos] = std::move(r);
+    finished_[child.pos] = true;
+    if (options_.on_done) options_.on_done(done_[child.pos]);
+  }
+
+  const std::vector<SweepPoint>& points_;
+  const PointSimulator& simulate_;
+  const SweepRunOptions& options_;
+  std::map<pid_t, Child> running_;
+  std::vector<nlohmann::json> done_;
+  std::vector<bool> finished_;
+};
+
 }  // namespace
 
 std::size_t SweepRun::failed() const {
@@ -131,69 +228,22 @@ SweepRun run_sweep_points(const std::vector<SweepPoint>& points, const PointSimu
   if (options.jobs < 1) throw ConfigError("", 0, "--jobs", "at least 1 parallel process");
   if (!(options.point_timeout_s >= 0)) throw ConfigError("", 0, "--point-timeout", "a time of 0 s or more");
   const StopSignals signals;
-  std::vector<nlohmann::json> done(points.size());
-  std::vector<bool> finished(points.size(), false);
-  std::map<pid_t, Child> running;
+  ChildPool pool(points, simulate, options);
   std::size_t next = 0;
-  const auto timeout = std::chrono::duration<double>(options.point_timeout_s);
-
-  const auto record = [&](pid_t pid, int status) {
-    const auto it = running.find(pid);
-    if (it == running.end()) return;  // not one of ours
-    const Child child = it->second;
-    running.erase(it);
-    auto r = collect(points[child.pos], status, scratch_file(points[child.pos].index));
-    if (child.timed_out) {
-      r["ok"] = false;
-      r["error_kind"] = "timeout";
-      r["error"] = "the point ran longer than --point-timeout " + std::to_string(options.point_timeout_s) +
-                   " s and was stopped";
-      r.erase("result");
-    }
-    if (g_stop_signal != 0 && !child.timed_out && !r.value("ok", false) && r["error_kind"] == "crash")
-      return;  // killed because the sweep was interrupted: not a result of the point
-    done[child.pos] = std::move(r);
-    finished[child.pos] = true;
-    if (options.on_done) options.on_done(done[child.pos]);
-  };
-
-  while ((next < points.size() && g_stop_signal == 0) || !running.empty()) {
-    if (g_stop_signal != 0) {
-      for (const auto& [pid, child] : running) ::kill(pid, SIGKILL);
-    }
+  while ((next < points.size() && g_stop_signal == 0) || pool.running() > 0) {
+    if (g_stop_signal != 0) pool.kill_all();
     if (g_stop_signal == 0 && next < points.size() &&
-        running.size() < static_cast<std::size_t>(options.jobs)) {
-      std::cout.flush();
-      std::cerr.flush();
-      const auto out_path = scratch_file(points[next].index);  // named after the parent's pid
-      const pid_t pid = ::fork();
-      if (pid < 0) throw std::runtime_error("fork failed while running the sweep");
-      if (pid == 0) child_main(points[next], simulate, out_path);
-      running[pid] = Child{next++, Clock::now()};
+        pool.running() < static_cast<std::size_t>(options.jobs)) {
+      pool.start(next++);
       continue;
     }
-    int status = 0;
-    const pid_t pid = ::waitpid(-1, &status, WNOHANG);
-    if (pid < 0 && errno != EINTR && errno != ECHILD) throw std::runtime_error("waitpid failed in the sweep");
-    if (pid > 0) {
-      record(pid, status);
-      continue;
-    }
-    if (options.point_timeout_s > 0) {
-      for (auto& [child_pid, child] : running) {
-        if (!child.timed_out && Clock::now() - child.started > timeout) {
-          child.timed_out = true;
-          ::kill(child_pid, SIGKILL);
-        }
-      }
-    }
+    if (pool.reap_one()) continue;
+    pool.kill_overdue();
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-
   SweepRun run;
   run.interrupted_by = g_stop_signal;
-  for (std::size_t i = 0; i < points.size(); ++i)
-    if (finished[i]) run.records.push_back(std::move(done[i]));
+  run.records = pool.records();
   return run;
 }
 

@@ -17,6 +17,7 @@ enum class RoutingDistribution {
   kHistogram,  ///< shares given explicitly, one weight per expert
 };
 
+/// How the router spreads tokens over the experts (`simulation.routing`).
 struct RoutingSpec {
   RoutingDistribution distribution = RoutingDistribution::kUniform;  ///< default uniform
   double zipf_s = 0;              ///< Zipf exponent (> 0), only with distribution zipf
@@ -24,6 +25,7 @@ struct RoutingSpec {
   std::uint64_t seed = 1;         ///< random seed for sampled routings (default 1)
 };
 
+/// How the step is simulated: network backend, routing, traced devices, dispatch (`simulation:`).
 struct SimulationSpec {
   Backend backend = Backend::kAnalytic;  ///< default analytic
   RoutingSpec routing;                   ///< default: uniform routing
