@@ -15,6 +15,8 @@ namespace {
 
 // A grid larger than this is not a sweep anyone runs one process per point (and not a vector to allocate).
 constexpr std::size_t kMaxGridPoints = 10'000'000;
+// A simulate result nests 3 levels.
+constexpr int kMaxJsonDepth = 64;
 // A shard file holds one line per point of a few kB.
 constexpr std::uintmax_t kMaxShardFileBytes = std::uintmax_t{1} << 30;
 
@@ -177,7 +179,15 @@ nlohmann::json merge_sweep_files(const std::vector<std::string>& paths) {
     while (std::getline(in, line)) {
       ++line_no;
       if (line.empty()) continue;
-      nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+      bool too_deep = false;  // renderers and dump() recurse: a hostile line must not blow the stack later
+      const auto depth_guard = [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+        too_deep = too_deep || depth > kMaxJsonDepth;
+        return !too_deep;
+      };
+      nlohmann::json j = nlohmann::json::parse(line, depth_guard, false);
+      if (too_deep)
+        throw ConfigError(f, line_no, "",
+                          "a record nested at most " + std::to_string(kMaxJsonDepth) + " levels deep");
       if (j.is_discarded() || !j.is_object())
         throw ConfigError(f, line_no, "", "a JSON object on every line");
       if (line_no == 1) {

@@ -168,6 +168,19 @@ TEST_F(ShardFiles, MergeValidatesHeadersAndRecords) {
   EXPECT_EQ(merge_error({header(), r}).rfind("error:", 0), 0u);
 }
 
+TEST_F(ShardFiles, MergeRefusesDeeplyNestedRecords) {
+  const auto path = dir_ / "deep.jsonl";
+  std::ofstream(path) << header().dump() << "\n{\"index\": 0, \"result\": " << std::string(100'000, '[')
+                      << std::string(100'000, ']') << "}\n";
+  try {
+    merge_sweep_files({path.string()});
+    FAIL() << "a record nested 100,000 deep must be refused";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.line(), 2);
+    EXPECT_NE(std::string(e.what()).find("nested at most 64"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(ShardFiles, MergeRefusesWhatIsNotAFileWithoutBlocking) {
   const auto fifo = dir_ / "f.jsonl";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
