@@ -41,6 +41,9 @@ inline constexpr std::int64_t kMaxSequenceLength = 1 << 20;
 inline constexpr double kMaxTokensPerStep = 1099511627776.0;
 /// Ops of the step graph, estimated before it is built (about 1 s and 250 MB per million ops).
 inline constexpr double kMaxStepOps = 8e6;
+/// Device pairs of the all-to-alls, summed over the pipeline stages (pipeline x expert^2): each stage's
+/// all-to-alls are priced pair by pair (measured: 1,024^2 pairs in 2-3 s, 2,048^2 in about 11 s).
+inline constexpr double kMaxAllToAllPairs = 8'388'608;  // 2^23: two stages of 2,048 or eight of 1,024
 /// Upper bound of the ops one layer adds per simulated device and micro-batch (forward + backward:
 /// attention, norms, gating, dispatch, experts, combine and their collectives; measured at most 21).
 inline constexpr double kOpsPerLayerBound = 24;

@@ -32,6 +32,16 @@ void check_step_size(const RunSpec& run, const YamlMap& root) {
       run.model.is_moe() ? static_cast<double>(std::min(p.expert, run.model.experts)) : 1.0;
   const double ops = simulated * static_cast<double>(run.model.total_layers()) *
                      static_cast<double>(p.micro_batches) * limits::kOpsPerLayerBound;
+  const double pairs =
+      static_cast<double>(p.pipeline) * static_cast<double>(p.expert) * static_cast<double>(p.expert);
+  if (run.model.is_moe() && pairs > limits::kMaxAllToAllPairs) {
+    std::ostringstream msg;
+    msg << "the all-to-alls would be priced over " << pairs << " device pairs (parallelism.pipeline "
+        << p.pipeline << " x parallelism.expert " << p.expert << "^2), more than the "
+        << limits::kMaxAllToAllPairs
+        << " moesim prices in reasonable time; lower parallelism.expert or parallelism.pipeline";
+    fail_at(root, "parallelism", p.pipeline > 1 ? "pipeline" : "expert", msg.str());
+  }
   if (ops > limits::kMaxStepOps) {
     std::ostringstream msg;
     msg << "the step graph would hold about " << ops << " ops (" << simulated

@@ -147,6 +147,17 @@ TEST(InputLimits, TheStepGraphSizeIsEstimatedAtParseTime) {
   EXPECT_EQ(scenario_error(replace(big, "micro_batches: 4096", "micro_batches: 64")), "no error");
 }
 
+TEST(InputLimits, AllToAllPricingIsBoundedOverPipelineStages) {
+  // switch-base has 24 layers: 8 stages of an expert group of 2,048 would price 8 x 2048^2 pairs.
+  const std::string big = replace(
+      replace(kBase, "data: 16, expert: 16}", "data: 2048, expert: 2048, pipeline: 8, micro_batches: 8}"),
+      "global_batch_sequences: 64", "global_batch_sequences: 16384");
+  const std::string msg = scenario_error(big, {}, 16384);
+  EXPECT_HAS(msg, "parallelism.pipeline");
+  EXPECT_HAS(msg, "device pairs");
+  EXPECT_EQ(scenario_error(replace(big, "pipeline: 8", "pipeline: 2"), {}, 4096), "no error");
+}
+
 TEST(InputLimits, DimensionlessSettingsAreBounded) {
   EXPECT_HAS(scenario_error(kBase + "energy: {pue: 1.79e308, grid_kgco2e_per_kwh: 0.4}\n"), "energy.pue");
   EXPECT_HAS(scenario_error(
