@@ -5,8 +5,11 @@ JOBS ?= 2
 BUILD_TYPE ?= Release
 SCENARIO ?= examples/glam-64b64e-tpuv4.yaml
 OUTDIR ?= out
+ASAN_BUILD ?= build-asan
+FUZZ_SECONDS ?= 60
+CCACHE := $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
-.PHONY: all deps test-deps configure build run test bench clean
+.PHONY: all deps test-deps configure build run test test-asan bench clean
 
 all: build
 
@@ -17,7 +20,7 @@ test-deps:
 	@scripts/install-deps.sh --test
 
 configure: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) > $(BUILD).configure.log 2>&1 || { cat $(BUILD).configure.log; exit 1; }
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CCACHE) > $(BUILD).configure.log 2>&1 || { cat $(BUILD).configure.log; exit 1; }
 	@grep -E "^-- moesim" $(BUILD).configure.log || true
 
 build: configure
@@ -32,9 +35,14 @@ run: build
 
 test: test-deps build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS) --timeout 600
+	@$(MAKE) --no-print-directory test-asan
+
+# Unit tests under ASan+UBSan and a bounded libFuzzer run (scripts/test-asan.sh), in $(ASAN_BUILD).
+test-asan: test-deps
+	scripts/test-asan.sh $(ASAN_BUILD) $(FUZZ_SECONDS) $(JOBS)
 
 bench: build
 	@for b in $(BUILD)/bench/bench_*; do [ -x "$$b" ] && "$$b" --benchmark_min_time=0.2; done
 
 clean:
-	rm -rf $(BUILD) $(BUILD).configure.log $(OUTDIR)
+	rm -rf $(BUILD) $(BUILD).configure.log $(ASAN_BUILD) $(ASAN_BUILD).configure.log $(OUTDIR)

@@ -3,10 +3,11 @@
 #include <boost/program_options.hpp>
 #include <iostream>
 
+#include "cli/command.h"
 #include "reports/compare.h"
 #include "reports/markdown_report.h"
+#include "reports/output_check.h"
 #include "reports/report_writer.h"
-#include "cli/command.h"
 
 namespace po = boost::program_options;
 
@@ -47,6 +48,7 @@ int run_compare(const std::vector<std::string>& args) {
   if (!csv_path.empty()) reports::check_report_path(csv_path, "--csv");
 
   const nlohmann::json doc = reports::run_comparison(scenario, options);
+  reports::check_finite_output(doc, "compare");
   std::cout << reports::compare_markdown(doc);
   for (const auto& r : reports_out) {
     reports::write_report(r, doc, "--report");

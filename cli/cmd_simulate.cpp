@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "reports/output_check.h"
 #include "reports/scenario_run.h"
 #include "workloads/config_error.h"
 
@@ -31,6 +32,7 @@ int run_simulate(const std::vector<std::string>& args) {
   options.profile_path = profile;
   options.progress = !vm.count("quiet");
   const auto result = reports::simulate_scenario_file(scenario, sets, options, trace_path);
+  reports::check_finite_output(result, "simulate");
   reports::print_simulation(std::cout, result);
   if (!json_path.empty()) {
     std::ofstream out(json_path);

@@ -6,24 +6,88 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include "cli/command.h"
 #include "reports/markdown_report.h"
+#include "reports/output_check.h"
 #include "reports/report_writer.h"
 #include "reports/scenario_run.h"
 #include "reports/sweep_document.h"
 #include "reports/sweep_runner.h"
+#include "reports/sweep_shard_writer.h"
 #include "workloads/scenario_overrides.h"
 #include "workloads/yaml_reader.h"
 
 namespace po = boost::program_options;
 
 namespace moesim::cli {
+namespace {
+
+/// `--point-timeout`: a time with its unit (`90 s`, `10 min`), or 0 for none.
+double parse_point_timeout(const std::string& text) {
+  if (text == "0") return 0;
+  const auto t = parse_quantity(text, Unit::kTime);
+  if (!t || !(*t > 0))
+    throw ConfigError(
+        "", 0, "--point-timeout",
+        "expected " + std::string(unit_examples(Unit::kTime)) + " (or 0 for none), got '" + text + "'");
+  return *t;
+}
+
+/// The summary line of the failed points, e.g. "2 of 8 points failed (1 config, 1 timeout)".
+std::string failure_summary(const reports::SweepRun& run, std::size_t total) {
+  std::map<std::string, int> kinds;
+  for (const auto& r : run.records)
+    if (!r.value("ok", false)) ++kinds[r.value("error_kind", "unknown")];
+  std::string out = std::to_string(run.failed()) + " of " + std::to_string(total) + " points failed (";
+  bool first = true;
+  for (const auto& [k, n] : kinds) {
+    out += (first ? "" : ", ") + std::to_string(n) + " " + k;
+    first = false;
+  }
+  return out + ")";
+}
+
+/// sweep.csv / .md / .html in `out_dir` (prefixed shard-<i>- for one shard of several) and each --report.
+void write_reports(const nlohmann::json& doc, const std::string& out_dir, const reports::Shard& shard,
+                   const std::vector<std::string>& reports_out) {
+  for (const char* name : {"sweep.csv", "sweep.md", "sweep.html"}) {
+    const std::string path =
+        (std::filesystem::path(out_dir) /
+         (shard.count == 1 ? std::string(name) : "shard-" + std::to_string(shard.index) + "-" + name))
+            .string();
+    reports::write_report(path, doc, "--out");
+    std::cout << "wrote " << path << "\n";
+  }
+  for (const auto& r : reports_out) {
+    reports::write_report(r, doc, "--report");
+    std::cout << "wrote " << r << "\n";
+  }
+}
+
+/// 128 + the signal after an interrupt, 1 when a point failed (with the summary on stderr), else 0.
+int exit_status(const reports::SweepRun& run, std::size_t total, const std::string& shard_file) {
+  if (run.interrupted_by != 0) {
+    std::cerr << "moesim sweep: interrupted by signal " << run.interrupted_by << ": " << run.records.size()
+              << " of " << total << " points finished, kept in " << shard_file << "\n";
+    return 128 + run.interrupted_by;
+  }
+  if (run.failed() > 0) {
+    std::cerr << "moesim sweep: " << failure_summary(run, total) << "; see the table or " << shard_file
+              << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
 
 int run_sweep(const std::vector<std::string>& args) {
   po::options_description desc("moesim sweep SCENARIO.yaml --set KEY=V1,V2,... [--set ...] [options]");
   std::string scenario, out_dir = "sweep-out", shard_text = "0/1", backend;
   std::vector<std::string> sets, fixed, reports_out;
+  std::string timeout_text = "10 min";
   int jobs = 2;
   desc.add_options()("help,h", "show this help")(
       "set", po::value(&sets)->composing(),
@@ -31,6 +95,8 @@ int run_sweep(const std::vector<std::string>& args) {
       "fix", po::value(&fixed)->composing(),
       "a single override applied to every point, e.g. --fix training.total_tokens=300B")(
       "jobs,j", po::value(&jobs)->default_value(2), "points simulated at once (one process each)")(
+      "point-timeout", po::value(&timeout_text)->default_value("10 min"),
+      "stop a point that runs longer than this (e.g. 90 s, 10 min; 0 = no limit); it is recorded as failed")(
       "shard", po::value(&shard_text)->default_value("0/1"),
       "run only points i, i+n, i+2n, ... of the grid (0-based: --shard "
       "$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)")(
@@ -47,7 +113,8 @@ int run_sweep(const std::vector<std::string>& args) {
   if (jobs < 1)
     throw ConfigError("", 0, "--jobs", "at least 1 parallel process, got " + std::to_string(jobs));
   for (const auto& r : reports_out) reports::check_report_path(r, "--report");
-  const YAML::Node base = workloads::apply_overrides(load_yaml_file(scenario), fixed, scenario);
+  const double point_timeout_s = parse_point_timeout(timeout_text);
+  const YAML::Node base = workloads::apply_overrides(load_yaml_file(scenario), fixed, scenario, "--fix");
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) throw ConfigError(out_dir, 0, "--out", "a directory that can be created (" + ec.message() + ")");
@@ -60,38 +127,30 @@ int run_sweep(const std::vector<std::string>& args) {
   std::cerr << "moesim sweep: " << points.size() << " of " << reports::grid_size(axes) << " points (shard "
             << shard_text << "), " << jobs << " at a time\n";
   const auto simulate = [&](const reports::SweepPoint& p) {
-    return reports::simulate_scenario(workloads::apply_overrides(base, p.overrides(), scenario), scenario,
-                                      options);
+    auto result = reports::simulate_scenario(workloads::apply_overrides(base, p.overrides(), scenario),
+                                             scenario, options);
+    reports::check_finite_output(result, "simulate");
+    return result;
   };
-  std::size_t done = 0;
-  const auto records = reports::run_sweep_points(points, simulate, jobs, [&](const nlohmann::json& r) {
-    std::cerr << "  [" << ++done << "/" << points.size() << "] point " << r["index"] << ": "
-              << (r.value("ok", false) ? "ok" : "failed (" + r.value("error_kind", "") + ")") << "\n";
-  });
-
   const auto header = reports::sweep_header(scenario, axes, shard);
   const auto shard_file = std::filesystem::path(out_dir) / ("points-" + std::to_string(shard.index) + "-of-" +
                                                             std::to_string(shard.count) + ".jsonl");
-  {
-    std::ofstream out(shard_file);
-    if (!out) throw ConfigError(shard_file.string(), 0, "--out", "a writable directory");
-    reports::write_sweep_jsonl(out, header, records);
-  }
-  const auto doc = reports::make_sweep_document({header}, records);
+  reports::SweepShardWriter shard_out(shard_file.string(), header);
+  std::size_t done = 0;
+  reports::SweepRunOptions run_options;
+  run_options.jobs = jobs;
+  run_options.point_timeout_s = point_timeout_s;
+  run_options.on_done = [&](const nlohmann::json& r) {
+    shard_out.append(r);
+    std::cerr << "  [" << ++done << "/" << points.size() << "] point " << r["index"] << ": "
+              << (r.value("ok", false) ? "ok" : "failed (" + r.value("error_kind", "") + ")") << "\n";
+  };
+  const auto run = reports::run_sweep_points(points, simulate, run_options);
+  shard_out.finish();
+  const auto doc = reports::make_sweep_document({header}, run.records);
   std::cout << reports::sweep_markdown(doc) << "wrote " << shard_file.string() << "\n";
-  for (const char* name : {"sweep.csv", "sweep.md", "sweep.html"}) {
-    const std::string path =
-        (std::filesystem::path(out_dir) /
-         (shard.count == 1 ? std::string(name) : "shard-" + std::to_string(shard.index) + "-" + name))
-            .string();
-    reports::write_report(path, doc, "--out");
-    std::cout << "wrote " << path << "\n";
-  }
-  for (const auto& r : reports_out) {
-    reports::write_report(r, doc, "--report");
-    std::cout << "wrote " << r << "\n";
-  }
-  return 0;
+  write_reports(doc, out_dir, shard, reports_out);
+  return exit_status(run, points.size(), shard_file.string());
 }
 
 int run_sweep_merge(const std::vector<std::string>& args) {

@@ -9,11 +9,17 @@
 namespace moesim::kernels {
 namespace {
 
+// A profile DB nests 3 levels and weighs a few hundred kB; the recursive parser must not run off the stack
+// on a hostile file, nor hold one larger than this.
+constexpr int kMaxDepth = 64;
+constexpr std::size_t kMaxTextBytes = std::size_t{64} << 20;
+
 class Parser {
  public:
   Parser(const std::string& text, const std::string& file) : s_(text), file_(file) {}
 
   JsonValue parse_document() {
+    if (s_.size() > kMaxTextBytes) fail("a JSON document of at most 64 MiB");
     JsonValue v = value();
     skip_ws();
     if (pos_ != s_.size()) fail("end of input after the top-level value");
@@ -48,6 +54,8 @@ class Parser {
     JsonValue v;
     v.line = line_;
     const char c = s_[pos_];
+    if ((c == '{' || c == '[') && depth_ >= kMaxDepth) fail("at most 64 levels of nested arrays and objects");
+    const DepthGuard guard(depth_);
     if (c == '{') {
       v.type = JsonValue::Type::kObject;
       ++pos_;
@@ -133,10 +141,19 @@ class Parser {
     return out;
   }
 
+  struct DepthGuard {
+    explicit DepthGuard(int& depth) : depth_(depth) { ++depth_; }
+    ~DepthGuard() { --depth_; }
+    DepthGuard(const DepthGuard&) = delete;
+    DepthGuard& operator=(const DepthGuard&) = delete;
+    int& depth_;
+  };
+
   const std::string& s_;
   const std::string& file_;
   size_t pos_ = 0;
   int line_ = 1;
+  int depth_ = 0;
 };
 
 }  // namespace

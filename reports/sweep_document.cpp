@@ -7,9 +7,95 @@
 #include <map>
 #include <ostream>
 
+#include "reports/sweep_runner.h"
 #include "workloads/config_error.h"
 
 namespace moesim::reports {
+namespace {
+
+// A grid larger than this is not a sweep anyone runs one process per point (and not a vector to allocate).
+constexpr std::size_t kMaxGridPoints = 10'000'000;
+// A simulate result nests 3 levels.
+constexpr int kMaxJsonDepth = 64;
+// A shard file holds one line per point of a few kB.
+constexpr std::uintmax_t kMaxShardFileBytes = std::uintmax_t{1} << 30;
+
+/// Checks a shard header line: kind, axes [{key: string, values: [string, ...]}], grid_size equal to the
+/// product of the axes' sizes, shard "i/n". Returns the axes.
+std::vector<SweepAxis> checked_header(const nlohmann::json& j, const std::string& f) {
+  if (j.value("kind", nlohmann::json()) != "moesim-sweep-shard")
+    throw ConfigError(f, 1, "kind", "a moesim sweep shard file (first line: kind moesim-sweep-shard)");
+  if (j.contains("scenario") && !j["scenario"].is_string())
+    throw ConfigError(f, 1, "scenario", "the scenario file name as a string");
+  const auto axes_json = j.find("axes");
+  if (axes_json == j.end() || !axes_json->is_array() || axes_json->empty())
+    throw ConfigError(f, 1, "axes", "a list of swept keys with their values");
+  std::vector<SweepAxis> axes;
+  double points = 1;
+  for (const auto& a : *axes_json) {
+    const bool ok = a.is_object() && a.contains("key") && a["key"].is_string() && a.contains("values") &&
+                    a["values"].is_array() && !a["values"].empty();
+    if (!ok) throw ConfigError(f, 1, "axes", "every axis as {key: \"...\", values: [\"...\", ...]}");
+    SweepAxis axis{a["key"].get<std::string>(), {}};
+    for (const auto& v : a["values"]) {
+      if (!v.is_string()) throw ConfigError(f, 1, "axes", "the values of axis '" + axis.key + "' as strings");
+      axis.values.push_back(v.get<std::string>());
+    }
+    points *= static_cast<double>(axis.values.size());
+    axes.push_back(std::move(axis));
+  }
+  if (points > static_cast<double>(kMaxGridPoints))
+    throw ConfigError(f, 1, "axes", "a grid of at most " + std::to_string(kMaxGridPoints) + " points");
+  const auto gs = j.find("grid_size");
+  if (gs == j.end() || !gs->is_number_unsigned() || gs->get<std::size_t>() != grid_size(axes))
+    throw ConfigError(f, 1, "grid_size",
+                      "the number of grid points, " + std::to_string(grid_size(axes)) +
+                          " for these axes, got " + (gs == j.end() ? std::string("nothing") : gs->dump()));
+  const auto shard = j.find("shard");
+  if (shard != j.end()) {
+    if (!shard->is_string()) throw ConfigError(f, 1, "shard", "a shard as \"i/n\"");
+    try {
+      parse_shard(shard->get<std::string>());
+    } catch (const ConfigError&) {
+      throw ConfigError(f, 1, "shard", "a shard as \"i/n\" with 0 <= i < n, got " + shard->dump());
+    }
+  }
+  return axes;
+}
+
+/// Checks a record line against the grid: index inside it, settings those of that grid point, ok a
+/// boolean, a result object when ok, error texts as strings.
+void check_record(const nlohmann::json& j, const std::string& f, int line,
+                  const std::vector<SweepAxis>& axes) {
+  if (!j.contains("index") || !j["index"].is_number_unsigned())
+    throw ConfigError(f, line, "index", "a sweep record with a grid index");
+  const auto i = j["index"].get<std::size_t>();
+  if (i >= grid_size(axes))
+    throw ConfigError(f, line, "index",
+                      "a grid index below " + std::to_string(grid_size(axes)) + ", got " + std::to_string(i));
+  if (!j.contains("settings") || j["settings"] != settings_json(grid_point(axes, i)))
+    throw ConfigError(f, line, "settings",
+                      "the settings of grid point " + std::to_string(i) + " of the header's axes");
+  if (!j.contains("ok") || !j["ok"].is_boolean()) throw ConfigError(f, line, "ok", "true or false");
+  if (j["ok"].get<bool>() && (!j.contains("result") || !j["result"].is_object()))
+    throw ConfigError(f, line, "result", "the simulate result of a point that succeeded, as an object");
+  for (const char* key : {"error", "error_kind"}) {
+    if (j.contains(key) && !j[key].is_string()) throw ConfigError(f, line, key, "a text");
+  }
+}
+
+/// Refuses what is not a regular file of a sane size before opening it (a FIFO would block).
+void check_shard_file(const std::string& f) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(f, ec);
+  if (ec || !std::filesystem::exists(status)) throw ConfigError(f, 0, "", "a readable sweep shard file");
+  if (!std::filesystem::is_regular_file(status))
+    throw ConfigError(f, 0, "", "a sweep shard file, got a device, FIFO or socket");
+  if (std::filesystem::file_size(f, ec) > kMaxShardFileBytes)
+    throw ConfigError(f, 0, "", "a sweep shard file of at most 1 GiB");
+}
+
+}  // namespace
 
 nlohmann::json sweep_header(const std::string& scenario, const std::vector<SweepAxis>& axes,
                             const Shard& shard) {
@@ -68,8 +154,10 @@ nlohmann::json merge_sweep_files(const std::vector<std::string>& paths) {
   for (const auto& p : paths) {
     if (std::filesystem::is_directory(p)) {
       std::vector<std::string> inside;
-      for (const auto& e : std::filesystem::directory_iterator(p))
+      std::error_code ec;
+      for (const auto& e : std::filesystem::directory_iterator(p, ec))
         if (e.path().extension() == ".jsonl") inside.push_back(e.path().string());
+      if (ec) throw ConfigError(p, 0, "", "a readable directory of sweep shard files (" + ec.message() + ")");
       if (inside.empty())
         throw ConfigError(p, 0, "", "a directory holding sweep shard files (*.jsonl); none found");
       std::sort(inside.begin(), inside.end());
@@ -81,7 +169,9 @@ nlohmann::json merge_sweep_files(const std::vector<std::string>& paths) {
   if (files.empty()) throw ConfigError("", 0, "", "at least one sweep shard file or directory to merge");
   std::vector<nlohmann::json> headers;
   std::map<std::size_t, nlohmann::json> by_index;
+  std::vector<SweepAxis> axes;
   for (const auto& f : files) {
+    check_shard_file(f);
     std::ifstream in(f);
     if (!in) throw ConfigError(f, 0, "", "a readable sweep shard file");
     std::string line;
@@ -89,12 +179,20 @@ nlohmann::json merge_sweep_files(const std::vector<std::string>& paths) {
     while (std::getline(in, line)) {
       ++line_no;
       if (line.empty()) continue;
-      nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+      bool too_deep = false;  // renderers and dump() recurse: a hostile line must not blow the stack later
+      const auto depth_guard = [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+        too_deep = too_deep || depth > kMaxJsonDepth;
+        return !too_deep;
+      };
+      nlohmann::json j = nlohmann::json::parse(line, depth_guard, false);
+      if (too_deep)
+        throw ConfigError(f, line_no, "",
+                          "a record nested at most " + std::to_string(kMaxJsonDepth) + " levels deep");
       if (j.is_discarded() || !j.is_object())
         throw ConfigError(f, line_no, "", "a JSON object on every line");
       if (line_no == 1) {
-        if (j.value("kind", "") != "moesim-sweep-shard")
-          throw ConfigError(f, 1, "kind", "a moesim sweep shard file (first line: kind moesim-sweep-shard)");
+        const auto file_axes = checked_header(j, f);
+        if (headers.empty()) axes = file_axes;
         if (!headers.empty() &&
             (j.at("axes") != headers[0].at("axes") || j.at("grid_size") != headers[0].at("grid_size") ||
              j.value("scenario", "") != headers[0].value("scenario", "")))
@@ -102,8 +200,7 @@ nlohmann::json merge_sweep_files(const std::vector<std::string>& paths) {
         headers.push_back(j);
         continue;
       }
-      if (!j.contains("index") || !j["index"].is_number_unsigned())
-        throw ConfigError(f, line_no, "index", "a sweep record with a grid index");
+      check_record(j, f, line_no, axes);
       const auto i = j["index"].get<std::size_t>();
       const auto it = by_index.find(i);
       if (it != by_index.end() && it->second.at("settings") != j.at("settings"))

@@ -26,9 +26,11 @@ nlohmann::json make_sweep_document(const std::vector<nlohmann::json>& headers,
                                    std::vector<nlohmann::json> records);
 
 /// Reads shard files (a directory means every *.jsonl file in it) and merges them into one document, so that
-/// the shards of a sweep give the same table as one run. Throws ConfigError naming the file and line for an
-/// unreadable file, a line that is not a JSON object, a grid different from the first file's, or two records
-/// of one index with different settings.
+/// the shards of a sweep give the same table as one run. Throws ConfigError naming the file, line and key for
+/// an unreadable or non-regular file, a line that is not a JSON object, a header whose axes, grid_size (the
+/// product of the axes' sizes, at most 10 million) or shard is malformed, a grid different from the first
+/// file's, a record whose index is outside the grid, whose settings are not those of its grid point or whose
+/// ok/result/error fields have the wrong type, or two records of one index with different settings.
 nlohmann::json merge_sweep_files(const std::vector<std::string>& paths);
 
 /// The axes of a sweep document.

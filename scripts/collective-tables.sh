@@ -10,6 +10,6 @@ echo "cluster: {preset: dgx-h100-superpod}" > "$scenario"
 for devices in 8 64; do
   echo "All-reduce on $devices H100 (dgx-h100-superpod, \`--group 0:$devices\`):"
   echo
-  "$moesim" collective "$scenario" --op all-reduce --group 0:$devices -b 8 -e 8GiB -f 8 --markdown
+  "$moesim" collective "$scenario" --op all-reduce --group 0:$devices -b 8B -e 8GiB -f 8 --markdown
   echo
 done

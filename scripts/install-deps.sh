@@ -12,10 +12,15 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   zlib1g-dev
 )
+# With --test: clang and its compiler-rt (ASan, UBSan, libFuzzer) for scripts/test-asan.sh, which `make test`
+# runs; required, unlike Chromium.
 # With --test: also Chromium, for the HTML screenshot test. Optional: if it cannot be had the test skips
 # itself with a message, so a failure here only warns.
 OPTIONAL=()
-if [ "${1:-}" = "--test" ]; then OPTIONAL=(chromium); fi
+if [ "${1:-}" = "--test" ]; then
+  PACKAGES+=(clang libclang-rt-dev)
+  OPTIONAL=(chromium)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -4,6 +4,7 @@
 #include "topologies/accelerator.h"
 #include "topologies/cluster_presets.h"
 #include "topologies/cluster_spec.h"
+#include "workloads/limits.h"
 
 namespace moesim::topologies {
 namespace {
@@ -12,13 +13,12 @@ using moesim::Bound;
 using moesim::Unit;
 using moesim::YamlMap;
 
-int to_int(const YamlMap& m, const std::string& key, std::int64_t v) {
-  if (v > 1'000'000'000) m.fail(key, "expected a value below one billion");
-  return static_cast<int>(v);
-}
+// Every count of a cluster is at most the device limit, so that products of two or three of them (torus
+// dims, nodes x NICs) stay far inside int and long long.
+constexpr std::int64_t kMaxCount = moesim::limits::kMaxDevices;
 
 void set_int(const YamlMap& m, const std::string& key, int& field, Bound bound = Bound::kPositive) {
-  if (auto v = m.optional_integer(key, bound)) field = to_int(m, key, *v);
+  if (auto v = m.optional_integer(key, bound, kMaxCount)) field = static_cast<int>(*v);
 }
 
 void set_quantity(const YamlMap& m, const std::string& key, Unit unit, double& field,
@@ -82,7 +82,8 @@ bool parse_fabric(const YamlMap& m, ClusterSpec& s) {
       FatTreeSpec& ft = s.fat_tree;
       set_int(m, "levels", ft.levels);
       set_int(m, "radix", ft.radix);
-      set_quantity(m, "oversubscription", Unit::kCount, ft.oversubscription);
+      if (auto v = m.optional_quantity("oversubscription", Unit::kCount, Bound::kPositive, 1'000))
+        ft.oversubscription = *v;
       if (auto r = m.optional_boolean("rail_optimized")) ft.rail_optimized = *r;
       if (auto v = m.optional_boolean("sharp")) ft.sharp = *v;
       set_quantity(m, "link_bandwidth", Unit::kBandwidth, ft.link_bandwidth_Bps);
@@ -95,7 +96,8 @@ bool parse_fabric(const YamlMap& m, ClusterSpec& s) {
       TorusSpec& t = s.torus;
       if (m.has("dims")) {
         t.dims.clear();
-        for (auto d : m.integer_list("dims")) t.dims.push_back(to_int(m, "dims", d));
+        for (auto d : m.integer_list("dims", Bound::kPositive, kMaxCount))
+          t.dims.push_back(static_cast<int>(d));
         dims_given = true;
       }
       set_int(m, "cube", t.cube);
@@ -198,8 +200,8 @@ ClusterSpec parse_cluster(const YamlMap& c) {
       c.fail("accelerator", "expected one of {" + accelerator_names() + "}, got '" + *a + "'");
     s.accelerator = *a;
   }
-  const auto devices = c.optional_integer("devices");
-  if (devices) s.devices = to_int(c, "devices", *devices);
+  const auto devices = c.optional_integer("devices", Bound::kPositive, kMaxCount);
+  if (devices) s.devices = static_cast<int>(*devices);
   if (from_preset && (devices || c.has("node") || c.has("fabric"))) s.name += " (modified)";
 
   std::optional<YamlMap> node = c.optional_map("node");

@@ -7,6 +7,7 @@
 #include "topologies/accelerator.h"
 #include "topologies/cluster_presets.h"
 #include "topologies/fat_tree_shape.h"
+#include "workloads/limits.h"
 
 namespace moesim::topologies {
 namespace {
@@ -52,10 +53,13 @@ void validate_torus(const ClusterSpec& s, const ClusterErrorSink& fail) {
   const TorusSpec& t = s.torus;
   if (t.dims.size() != 2 && t.dims.size() != 3)
     fail("fabric.dims", "expected 2 or 3 dimensions such as [32, 32]");
+  if (t.cube < 1) fail("fabric.cube", "expected at least 1");
   long long product = 1;
   std::string shape;
   for (int d : t.dims) {
     if (d < 1) fail("fabric.dims", "expected every dimension to be at least 1");
+    if (d > moesim::limits::kMaxDevices)
+      fail("fabric.dims", "expected every dimension to be at most the device limit");
     if (d % t.cube != 0) {
       fail("fabric.dims", "expected every dimension to be a multiple of the cube size " +
                               std::to_string(t.cube) + ", got " + std::to_string(d));
@@ -174,6 +178,11 @@ void validate_cluster(const ClusterSpec& s, const ClusterErrorSink& fail) {
          "expected one of {" + accelerator_names() + "} (required), got '" + s.accelerator + "'");
   }
   if (s.devices < 1) fail("devices", "expected at least one device (required)");
+  if (s.devices > moesim::limits::kMaxDevices) {
+    fail("devices", "expected at most " + std::to_string(moesim::limits::kMaxDevices) +
+                        " devices (larger clusters are beyond what moesim simulates), got " +
+                        std::to_string(s.devices));
+  }
   switch (s.fabric) {
     case FabricType::kTorus:
       validate_torus(s, fail);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "workloads/limits.h"
 #include "workloads/model_zoo.h"
 
 namespace moesim::workloads {
@@ -67,8 +68,8 @@ ModelSpec parse_model_section(const YamlMap& m) {
   const auto need = [&](const std::string& key) {
     if (!from_preset && !m.has(key)) m.fail(key, "is required when no model preset is given");
   };
-  const auto int_key = [&](const std::string& key, std::int64_t& field, Bound bound) {
-    if (auto v = m.optional_integer(key, bound)) field = *v;
+  const auto int_key = [&](const std::string& key, std::int64_t& field, Bound bound, std::int64_t max) {
+    if (auto v = m.optional_integer(key, bound, max)) field = *v;
   };
   const auto bool_key = [&](const std::string& key, bool& field) {
     if (auto v = m.optional_boolean(key)) field = *v;
@@ -86,30 +87,32 @@ ModelSpec parse_model_section(const YamlMap& m) {
   } else {
     need("layers");
   }
-  int_key("layers", spec.layers, Bound::kPositive);
-  int_key("encoder_layers", spec.encoder_layers, Bound::kPositive);
-  int_key("decoder_layers", spec.decoder_layers, Bound::kPositive);
+  int_key("layers", spec.layers, Bound::kPositive, limits::kMaxLayers);
+  int_key("encoder_layers", spec.encoder_layers, Bound::kPositive, limits::kMaxLayers);
+  int_key("decoder_layers", spec.decoder_layers, Bound::kPositive, limits::kMaxLayers);
   for (const char* key : {"d_model", "n_heads", "d_head", "vocab", "tied_embeddings"}) need(key);
-  int_key("d_model", spec.d_model, Bound::kPositive);
-  int_key("n_heads", spec.n_heads, Bound::kPositive);
-  int_key("d_head", spec.d_head, Bound::kPositive);
-  int_key("d_ff", spec.d_ff, Bound::kPositive);
+  int_key("d_model", spec.d_model, Bound::kPositive, limits::kMaxHiddenSize);
+  int_key("n_heads", spec.n_heads, Bound::kPositive, limits::kMaxHeads);
+  int_key("d_head", spec.d_head, Bound::kPositive, limits::kMaxHiddenSize);
+  int_key("d_ff", spec.d_ff, Bound::kPositive, limits::kMaxHiddenSize);
   bool_key("ffn_gated", spec.ffn_gated);
-  int_key("vocab", spec.vocab, Bound::kPositive);
-  int_key("position_embeddings", spec.position_embeddings, Bound::kNonNegative);
+  int_key("vocab", spec.vocab, Bound::kPositive, limits::kMaxVocab);
+  int_key("position_embeddings", spec.position_embeddings, Bound::kNonNegative, limits::kMaxVocab);
   bool_key("tied_embeddings", spec.tied_embeddings);
 
-  int_key("experts", spec.experts, Bound::kNonNegative);
-  int_key("expert_d_ff", spec.expert_d_ff, Bound::kPositive);
+  int_key("experts", spec.experts, Bound::kNonNegative, limits::kMaxExperts);
+  int_key("expert_d_ff", spec.expert_d_ff, Bound::kPositive, limits::kMaxHiddenSize);
   bool_key("expert_gated", spec.expert_gated);
-  int_key("moe_every", spec.moe_every, Bound::kPositive);
-  int_key("top_k", spec.top_k, Bound::kPositive);
+  int_key("moe_every", spec.moe_every, Bound::kPositive, limits::kMaxLayers);
+  int_key("top_k", spec.top_k, Bound::kPositive, limits::kMaxExperts);
   if (auto v = m.optional_choice("gating", {"top1", "top2", "noisy_topk"})) spec.gating = gating_from(*v);
-  if (auto v = m.optional_quantity("capacity_factor", Unit::kCount, Bound::kPositive)) {
+  if (auto v = m.optional_quantity("capacity_factor", Unit::kCount, Bound::kPositive,
+                                   limits::kMaxCapacityFactor)) {
     spec.capacity_factor = *v;
     if (!m.has("eval_capacity_factor") && spec.eval_capacity_factor == 0) spec.eval_capacity_factor = *v;
   }
-  if (auto v = m.optional_quantity("eval_capacity_factor", Unit::kCount, Bound::kPositive)) {
+  if (auto v = m.optional_quantity("eval_capacity_factor", Unit::kCount, Bound::kPositive,
+                                   limits::kMaxCapacityFactor)) {
     spec.eval_capacity_factor = *v;
   }
   if (spec.experts == 0) {  // a dense model (or a preset turned dense): MoE fields have no meaning
@@ -127,7 +130,29 @@ ModelSpec parse_model_section(const YamlMap& m) {
   return spec;
 }
 
+namespace {
+
+/// Parameters of the model counted in double precision, so that a model too large for the accounting's
+/// int64 counts is caught before anything multiplies in int64.
+double parameter_bound(const ModelSpec& s) {
+  const double d = static_cast<double>(s.d_model);
+  const double layers = static_cast<double>(s.total_layers());
+  const double attention = 4.0 * d * static_cast<double>(s.n_heads) * static_cast<double>(s.d_head);
+  const double ffn = 3.0 * d * static_cast<double>(std::max(s.d_ff, std::int64_t{0}));
+  const double experts = static_cast<double>(s.experts) * 3.0 * d * static_cast<double>(s.expert_d_ff);
+  const double embeddings = 2.0 * d * static_cast<double>(s.vocab + s.position_embeddings);
+  return layers * (2.0 * attention + ffn + experts + d * static_cast<double>(s.experts)) + embeddings;
+}
+
+}  // namespace
+
 void validate_model(const ModelSpec& s, const YamlMap& m) {
+  if (parameter_bound(s) > limits::kMaxParameters) {
+    const char* key = s.experts > 0 && m.has("experts") ? "experts" : m.has("d_model") ? "d_model" : "layers";
+    m.fail(key,
+           "the model would have more than 1e15 parameters (layers x widths x experts); larger models "
+           "are beyond what moesim models");
+  }
   if (s.encoder_decoder) {
     if (s.layers != 0 && m.has("layers")) {
       m.fail("layers", "an encoder-decoder model takes encoder_layers and decoder_layers, not layers");

@@ -1,7 +1,10 @@
 #include "workloads/run_spec.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <sstream>
 
+#include "workloads/limits.h"
 #include "workloads/model_section.h"
 #include "workloads/sections.h"
 
@@ -57,6 +60,33 @@ void check_pipeline(const RunSpec& run, const YamlMap& root) {
     fail_at(root, "parallelism", p.virtual_stages > 1 ? "virtual_stages" : "pipeline",
             "expected pipeline x virtual_stages (" + n(chunks) + ") to divide the model's layer count (" +
                 n(layers) + "); or give parallelism.stage_layers");
+}
+
+/// Rejects a step graph too large to build and schedule in about a minute (estimated before it exists).
+void check_step_size(const RunSpec& run, const YamlMap& root) {
+  const ParallelismSpec& p = run.parallelism;
+  const double simulated =
+      run.model.is_moe() ? static_cast<double>(std::min(p.expert, run.model.experts)) : 1.0;
+  const double ops = simulated * static_cast<double>(run.model.total_layers()) *
+                     static_cast<double>(p.micro_batches) * limits::kOpsPerLayerBound;
+  const double pairs =
+      static_cast<double>(p.pipeline) * static_cast<double>(p.expert) * static_cast<double>(p.expert);
+  if (run.model.is_moe() && pairs > limits::kMaxAllToAllPairs) {
+    std::ostringstream msg;
+    msg << "the all-to-alls would be priced over " << pairs << " device pairs (parallelism.pipeline "
+        << p.pipeline << " x parallelism.expert " << p.expert << "^2), more than the "
+        << limits::kMaxAllToAllPairs
+        << " moesim prices in reasonable time; lower parallelism.expert or parallelism.pipeline";
+    fail_at(root, "parallelism", p.pipeline > 1 ? "pipeline" : "expert", msg.str());
+  }
+  if (ops > limits::kMaxStepOps) {
+    std::ostringstream msg;
+    msg << "the step graph would hold about " << ops << " ops (" << simulated
+        << " simulated devices per stage x " << run.model.total_layers() << " layers x " << p.micro_batches
+        << " micro-batches x " << limits::kOpsPerLayerBound << "), more than the " << limits::kMaxStepOps
+        << " moesim builds; lower parallelism.micro_batches, parallelism.expert or the model's layers";
+    fail_at(root, "parallelism", p.micro_batches > 1 ? "micro_batches" : "expert", msg.str());
+  }
 }
 
 }  // namespace
@@ -125,6 +155,7 @@ void check_parallelism(const RunSpec& run, std::int64_t device_count, const Yaml
                 " sequences) must divide evenly over parallelism.data x parallelism.micro_batches (" +
                 n(slices) + ")");
   }
+  check_step_size(run, root);
   for (std::int64_t d : run.simulation.trace_devices) {
     if (d >= device_count) {
       fail_at(root, "simulation", "trace_devices",

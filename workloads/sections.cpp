@@ -2,19 +2,22 @@
 
 #include <cmath>
 
+#include "workloads/limits.h"
+
 namespace moesim::workloads {
 
 ParallelismSpec parse_parallelism_section(const YamlMap& s) {
   ParallelismSpec p;
-  p.data = s.integer("data");
-  p.expert = s.optional_integer("expert").value_or(1);
-  p.tensor = s.optional_integer("tensor").value_or(1);
-  p.pipeline = s.optional_integer("pipeline").value_or(1);
+  p.data = s.integer("data", Bound::kPositive, limits::kMaxDevices);
+  p.expert = s.optional_integer("expert", Bound::kPositive, limits::kMaxExpertGroup).value_or(1);
+  p.tensor = s.optional_integer("tensor", Bound::kPositive, limits::kMaxDevices).value_or(1);
+  p.pipeline = s.optional_integer("pipeline", Bound::kPositive, limits::kMaxDevices).value_or(1);
   if (p.pipeline > 1 && !s.has("micro_batches")) {
     s.fail("micro_batches",
            "is required when parallelism.pipeline > 1 (micro-batches per step per pipeline)");
   }
-  p.micro_batches = s.optional_integer("micro_batches").value_or(1);
+  p.micro_batches =
+      s.optional_integer("micro_batches", Bound::kPositive, limits::kMaxMicroBatches).value_or(1);
   if (auto v = s.optional_choice("expert_placement", {"contiguous", "round-robin"})) {
     p.expert_placement = *v == "contiguous" ? ExpertPlacement::kContiguous : ExpertPlacement::kRoundRobin;
   }
@@ -50,10 +53,11 @@ TrainingSpec parse_training_section(const YamlMap& s) {
   if (!tokens && !sequences) {
     s.fail("global_batch_tokens", "is required (or global_batch_sequences): the global batch per step");
   }
-  t.sequence_length = s.integer("sequence_length");
+  t.sequence_length = s.integer("sequence_length", Bound::kPositive, limits::kMaxSequenceLength);
+  const auto max_tokens = static_cast<std::int64_t>(limits::kMaxTokensPerStep);
   t.batch_given_in_tokens = tokens;
   if (tokens) {
-    t.global_batch_tokens = s.integer("global_batch_tokens");
+    t.global_batch_tokens = s.integer("global_batch_tokens", Bound::kPositive, max_tokens);
     if (t.global_batch_tokens % t.sequence_length != 0) {
       s.fail("global_batch_tokens",
              "expected a whole number of sequences: " + std::to_string(t.global_batch_tokens) +
@@ -63,10 +67,18 @@ TrainingSpec parse_training_section(const YamlMap& s) {
     }
     t.global_batch_sequences = t.global_batch_tokens / t.sequence_length;
   } else {
-    t.global_batch_sequences = s.integer("global_batch_sequences");
+    t.global_batch_sequences = s.integer("global_batch_sequences", Bound::kPositive, max_tokens);
+    if (static_cast<double>(t.global_batch_sequences) * static_cast<double>(t.sequence_length) >
+        limits::kMaxTokensPerStep) {
+      s.fail("global_batch_sequences", "expected at most " + std::to_string(max_tokens) +
+                                           " tokens per step: " + std::to_string(t.global_batch_sequences) +
+                                           " sequences x " + std::to_string(t.sequence_length) +
+                                           " tokens is more (larger batches are beyond what moesim models)");
+    }
     t.global_batch_tokens = t.global_batch_sequences * t.sequence_length;
   }
-  t.total_tokens = s.optional_quantity("total_tokens", Unit::kCount);
+  t.total_tokens =
+      s.optional_quantity("total_tokens", Unit::kCount, Bound::kPositive, limits::kMaxTotalTokens);
   const std::string precision = s.choice("precision", {"fp32", "bf16", "fp16", "fp8"});
   t.precision = precision == "fp32"   ? Precision::kFp32
                 : precision == "bf16" ? Precision::kBf16
@@ -95,7 +107,7 @@ RoutingSpec parse_routing(const YamlMap& r) {
                      : d == "zipf"  ? RoutingDistribution::kZipf
                                     : RoutingDistribution::kHistogram;
   if (out.distribution == RoutingDistribution::kZipf) {
-    out.zipf_s = r.quantity("zipf_s", Unit::kCount, Bound::kPositive);
+    out.zipf_s = r.quantity("zipf_s", Unit::kCount, Bound::kPositive, limits::kMaxZipfExponent);
   } else if (r.has("zipf_s")) {
     r.fail("zipf_s", "only applies with distribution: zipf");
   }
@@ -104,10 +116,16 @@ RoutingSpec parse_routing(const YamlMap& r) {
     const YAML::Node h = r.raw("histogram");
     const std::string expected = "expected a list of non-negative weights, one per expert, e.g. [4, 1, 1, 2]";
     if (!h.IsSequence() || h.size() == 0) r.fail("histogram", expected);
+    if (h.size() > static_cast<std::size_t>(limits::kMaxExperts))
+      r.fail("histogram", "expected one weight per expert");
     double sum = 0;
     for (const auto& item : h) {
       auto v = item.IsScalar() ? parse_quantity(item.as<std::string>(), Unit::kCount) : std::nullopt;
       if (!v || *v < 0) r.fail("histogram", expected);
+      if (*v > limits::kMaxHistogramWeight) {
+        r.fail("histogram",
+               "expected weights of at most 1e15 (only their ratios matter), got " + item.as<std::string>());
+      }
       out.histogram.push_back(*v);
       sum += *v;
     }
@@ -138,8 +156,13 @@ SimulationSpec parse_simulation_section(const YamlMap& s) {
     out.backend = *b == "analytic" ? Backend::kAnalytic : *b == "ptask" ? Backend::kPtask : Backend::kFlow;
   }
   if (auto r = s.optional_map("routing")) out.routing = parse_routing(*r);
-  if (s.has("trace_devices")) out.trace_devices = s.integer_list("trace_devices", Bound::kNonNegative);
-  out.steps = s.optional_integer("steps").value_or(1);
+  if (s.has("trace_devices"))
+    out.trace_devices = s.integer_list("trace_devices", Bound::kNonNegative, limits::kMaxDevices);
+  if (s.has("steps")) {
+    s.fail("steps",
+           "is not a setting: moesim simulates one representative training step; give training.total_tokens "
+           "for the time, energy and cost of a whole run");
+  }
   out.padded_dispatch =
       s.optional_choice("dispatch", {"dropless", "padded"}).value_or("dropless") == "padded";
   if (auto o = s.optional_map("overlap")) out.overlap = parse_overlap(*o);
@@ -150,18 +173,18 @@ SimulationSpec parse_simulation_section(const YamlMap& s) {
                      : *a == "hierarchical" ? AllToAllAlgorithm::kHierarchical
                                             : AllToAllAlgorithm::kAuto;
   }
-  s.finish(
-      {"backend", "routing", "trace_devices", "steps", "dispatch", "overlap", "grad_bucket", "all_to_all"});
+  s.finish({"backend", "routing", "trace_devices", "dispatch", "overlap", "grad_bucket", "all_to_all"});
   return out;
 }
 
 EnergySpec parse_energy_section(const YamlMap& s) {
   EnergySpec e;
   e.present = true;
-  e.pue = s.quantity("pue", Unit::kCount);
+  e.pue = s.quantity("pue", Unit::kCount, Bound::kPositive, limits::kMaxPue);
   if (e.pue < 1.0)
     s.fail("pue", "expected a PUE of at least 1.0 (facility power / IT power), got " + std::to_string(e.pue));
-  e.grid_kgco2e_per_kwh = s.quantity("grid_kgco2e_per_kwh", Unit::kCount, Bound::kNonNegative);
+  e.grid_kgco2e_per_kwh =
+      s.quantity("grid_kgco2e_per_kwh", Unit::kCount, Bound::kNonNegative, limits::kMaxGridKgPerKwh);
   e.system_power_w_per_accelerator = s.optional_quantity("system_power_w_per_accelerator", Unit::kPower);
   e.host_power_w_per_node = s.optional_quantity("host_power_w_per_node", Unit::kPower, Bound::kNonNegative);
   s.finish({"pue", "grid_kgco2e_per_kwh", "system_power_w_per_accelerator", "host_power_w_per_node"});
@@ -171,7 +194,8 @@ EnergySpec parse_energy_section(const YamlMap& s) {
 CostSpec parse_cost_section(const YamlMap& s) {
   CostSpec c;
   c.present = true;
-  c.usd_per_accelerator_hour = s.quantity("usd_per_accelerator_hour", Unit::kCount, Bound::kNonNegative);
+  c.usd_per_accelerator_hour = s.quantity("usd_per_accelerator_hour", Unit::kCount, Bound::kNonNegative,
+                                          limits::kMaxUsdPerAcceleratorHour);
   s.finish({"usd_per_accelerator_hour"});
   return c;
 }

@@ -21,8 +21,10 @@ TrainingSpec parse_training_section(const YamlMap& section);
 
 /// `simulation:` backend (analytic | ptask | flow, default analytic); routing {distribution uniform | zipf |
 /// histogram (default uniform), zipf_s (zipf only, required there), histogram (histogram only, required
-/// there), seed (default 1)}; trace_devices (list, default none); steps (default 1); all_to_all (auto |
-/// direct | pairwise | hierarchical, default auto).
+/// there), seed (default 1)}; trace_devices (list, default none); dispatch (dropless | padded); all_to_all
+/// (auto | direct | pairwise | hierarchical, default auto); overlap {grad_reduce, tp_comm, param_gather};
+/// grad_bucket. moesim simulates one representative step: a `steps` key is rejected with a pointer to
+/// training.total_tokens.
 SimulationSpec parse_simulation_section(const YamlMap& section);
 
 /// `energy:` pue (>= 1) and grid_kgco2e_per_kwh (>= 0) required; system_power_w_per_accelerator and

@@ -17,6 +17,7 @@ enum class RoutingDistribution {
   kHistogram,  ///< shares given explicitly, one weight per expert
 };
 
+/// How the router spreads tokens over the experts (`simulation.routing`).
 struct RoutingSpec {
   RoutingDistribution distribution = RoutingDistribution::kUniform;  ///< default uniform
   double zipf_s = 0;              ///< Zipf exponent (> 0), only with distribution zipf
@@ -40,12 +41,12 @@ struct OverlapSpec {
 /// `simulation.all_to_all`: how the MoE all-to-alls run (sim/collectives: auto = the fastest predicted).
 enum class AllToAllAlgorithm { kAuto, kDirect, kPairwise, kHierarchical };
 
+/// How the step is simulated: network backend, routing, traced devices, dispatch (`simulation:`).
 struct SimulationSpec {
   Backend backend = Backend::kAnalytic;  ///< default analytic
   RoutingSpec routing;                   ///< default: uniform routing
   std::vector<std::int64_t>
-      trace_devices;       ///< device indices whose timeline goes into --trace (default none)
-  std::int64_t steps = 1;  ///< training steps to simulate (default 1)
+      trace_devices;  ///< device indices whose timeline goes into --trace (default none)
   /// `dispatch: padded`: every expert gets a buffer of exactly its capacity, sent in full by the all-to-alls
   /// and computed in full by the expert FFN, as the einsum dispatch of GShard / Mesh TensorFlow (Switch) on
   /// TPUs does (Lepikhin et al. 2020 §2.2; Fedus et al. 2021 §2.2). Default `dropless`: only accepted token

@@ -1,7 +1,6 @@
 #include "workloads/yaml_reader.h"
 
 #include <cmath>
-#include <fstream>
 #include <sstream>
 
 namespace moesim {
@@ -12,52 +11,65 @@ int node_line(const YAML::Node& node) {
   return mark.line >= 0 ? mark.line + 1 : 0;
 }
 
+/// A key's text; check_yaml_tree() rejects non-scalar keys, this never throws on one it did not see.
+std::string key_text(const YAML::Node& key) {
+  return key.IsScalar() ? key.Scalar() : std::string("<complex key>");
+}
+
+std::string number_text(double v) {
+  std::ostringstream o;
+  o << v;
+  return o.str();
+}
+
 std::string bound_text(Bound bound) {
   switch (bound) {
-    case Bound::kPositive: return " greater than zero";
-    case Bound::kNonNegative: return " of zero or more";
-    case Bound::kAny: return "";
+    case Bound::kPositive:
+      return " greater than zero";
+    case Bound::kNonNegative:
+      return " of zero or more";
+    case Bound::kAny:
+      return "";
   }
   return "";
 }
 
 }  // namespace
 
-YAML::Node load_yaml_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError(path, 0, "", "cannot open the file (does it exist and is it readable?)");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  try {
-    YAML::Node root = YAML::Load(buffer.str());
-    if (!root.IsMap()) throw ConfigError(path, node_line(root), "", "expected a YAML mapping at the top level");
-    return root;
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(path, e.mark.line >= 0 ? e.mark.line + 1 : 0, "", "malformed YAML: " + e.msg);
-  }
-}
-
 YamlMap::YamlMap(const YAML::Node& node, std::string file, std::string path)
     : node_(node), file_(std::move(file)), path_(std::move(path)) {
   if (!node_.IsMap()) {
-    throw ConfigError(file_, node_line(node_), path_.empty() ? "<root>" : path_, "expected a mapping of keys");
+    throw ConfigError(file_, node_line(node_), path_.empty() ? "<root>" : path_,
+                      "expected a mapping of keys");
   }
 }
 
-std::string YamlMap::key_path(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+std::string YamlMap::key_path(const std::string& key) const {
+  return path_.empty() ? key : path_ + "." + key;
+}
 
 int YamlMap::line_of(const std::string& key) const {
   for (const auto& kv : node_) {
-    if (kv.first.as<std::string>() == key) return node_line(kv.first);
+    if (key_text(kv.first) == key) return node_line(kv.first);
   }
-  return node_line(node_);
+  if (const int line = node_line(node_); line > 0) return line;
+  for (const auto& kv : node_) {  // a mapping rebuilt by an override has no mark of its own
+    if (const int line = node_line(kv.first); line > 0) return line;
+  }
+  return 0;
 }
 
 void YamlMap::fail(const std::string& key, const std::string& expected) const {
+  // A value written by --set (or a key missing from a mapping an override created) is the option's fault.
+  auto origin = node_.IsMap() && node_[key] ? override_origin(node_[key]) : std::nullopt;
+  if (!origin && !node_[key]) origin = override_origin(node_);
+  if (origin) throw ConfigError(*origin, 0, key_path(key), expected);
   throw ConfigError(file_, line_of(key), key_path(key), expected);
 }
 
-bool YamlMap::has(const std::string& key) const { return static_cast<bool>(node_[key]); }
+bool YamlMap::has(const std::string& key) const {
+  return static_cast<bool>(node_[key]);
+}
 
 YAML::Node YamlMap::scalar(const std::string& key) const {
   YAML::Node value = node_[key];
@@ -75,35 +87,58 @@ void YamlMap::check_bound(const std::string& key, double value, Bound bound) con
   }
 }
 
-double YamlMap::quantity(const std::string& key, Unit unit, Bound bound) const {
+void YamlMap::check_max(const std::string& key, double value, double max, const std::string& max_text) const {
+  if (value > max) {
+    fail(key, "expected at most " + max_text + ", got " + node_[key].as<std::string>() +
+                  " (larger values are beyond what moesim models)");
+  }
+}
+
+double YamlMap::quantity(const std::string& key, Unit unit, Bound bound, std::optional<double> max) const {
   const std::string text = scalar(key).as<std::string>();
   auto value = parse_quantity(text, unit);
+  if (!value && needs_unit(unit) && is_plain_number(text)) {
+    fail(key, "expected " + std::string(unit_examples(unit)) + ", got '" + text +
+                  "': a bare number has no unit; write the unit after it");
+  }
   if (!value) fail(key, "expected " + std::string(unit_examples(unit)) + ", got '" + text + "'");
   check_bound(key, *value, bound);
+  const QuantityRange range = quantity_range(unit);
+  if (*value > 0 && *value < range.min_positive) {
+    fail(key, "expected " + std::string(unit_examples(unit)) + " of at least " +
+                  number_text(range.min_positive) + " " + std::string(unit_name(unit)) + ", got '" + text +
+                  "'");
+  }
+  if (max) {
+    check_max(key, *value, *max, number_text(*max));
+  } else {
+    check_max(key, *value, range.max, std::string(range.max_text));
+  }
   return *value;
 }
 
-std::optional<double> YamlMap::optional_quantity(const std::string& key, Unit unit, Bound bound) const {
+std::optional<double> YamlMap::optional_quantity(const std::string& key, Unit unit, Bound bound,
+                                                 std::optional<double> max) const {
   if (!has(key)) return std::nullopt;
-  return quantity(key, unit, bound);
+  return quantity(key, unit, bound, max);
 }
 
-std::int64_t YamlMap::integer(const std::string& key, Bound bound) const {
+std::int64_t YamlMap::integer(const std::string& key, Bound bound, std::int64_t max) const {
   const std::string text = scalar(key).as<std::string>();
   auto value = parse_quantity(text, Unit::kCount);
-  if (!value || std::floor(*value) != *value || std::fabs(*value) > 9.0e18) {
-    fail(key, "expected a whole number, got '" + text + "'");
-  }
+  if (!value || std::floor(*value) != *value) fail(key, "expected a whole number, got '" + text + "'");
   check_bound(key, *value, bound);
+  check_max(key, *value, static_cast<double>(max), std::to_string(max));
   return static_cast<std::int64_t>(*value);
 }
 
-std::optional<std::int64_t> YamlMap::optional_integer(const std::string& key, Bound bound) const {
+std::optional<std::int64_t> YamlMap::optional_integer(const std::string& key, Bound bound,
+                                                      std::int64_t max) const {
   if (!has(key)) return std::nullopt;
-  return integer(key, bound);
+  return integer(key, bound, max);
 }
 
-std::vector<std::int64_t> YamlMap::integer_list(const std::string& key, Bound bound) const {
+std::vector<std::int64_t> YamlMap::integer_list(const std::string& key, Bound bound, std::int64_t max) const {
   YAML::Node value = node_[key];
   if (!value) fail(key, "is required but missing");
   used_.insert(key);
@@ -115,12 +150,16 @@ std::vector<std::int64_t> YamlMap::integer_list(const std::string& key, Bound bo
     if ((bound == Bound::kPositive && *v <= 0) || (bound == Bound::kNonNegative && *v < 0)) {
       fail(key, "expected every element" + bound_text(bound));
     }
+    if (*v > static_cast<double>(max))
+      fail(key, "expected every element to be at most " + std::to_string(max));
     out.push_back(static_cast<std::int64_t>(*v));
   }
   return out;
 }
 
-std::string YamlMap::string(const std::string& key) const { return scalar(key).as<std::string>(); }
+std::string YamlMap::string(const std::string& key) const {
+  return scalar(key).as<std::string>();
+}
 
 std::optional<std::string> YamlMap::optional_string(const std::string& key) const {
   if (!has(key)) return std::nullopt;
@@ -177,13 +216,14 @@ YAML::Node YamlMap::raw(const std::string& key) const {
 
 void YamlMap::finish(const std::vector<std::string>& known_keys_for_message) const {
   for (const auto& kv : node_) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = key_text(kv.first);
     if (used_.count(key)) continue;
     std::string msg = "unknown key";
     if (!known_keys_for_message.empty()) {
       msg += "; known keys here are:";
       for (const auto& k : known_keys_for_message) msg += " " + k;
     }
+    if (auto origin = override_origin(kv.second)) throw ConfigError(*origin, 0, key_path(key), msg);
     throw ConfigError(file_, node_line(kv.first), key_path(key), msg);
   }
 }

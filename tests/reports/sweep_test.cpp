@@ -100,8 +100,13 @@ TEST(SweepRunner, EachPointInItsOwnProcessFailuresRecorded) {
   std::vector<SweepPoint> points;
   for (std::size_t i = 0; i < grid_size(axes); ++i) points.push_back(grid_point(axes, i));
   int callbacks = 0;
-  const auto records =
-      run_sweep_points(points, fake_simulate, 3, [&](const nlohmann::json&) { ++callbacks; });
+  SweepRunOptions options;
+  options.jobs = 3;
+  options.on_done = [&](const nlohmann::json&) { ++callbacks; };
+  const auto run = run_sweep_points(points, fake_simulate, options);
+  EXPECT_EQ(run.interrupted_by, 0);
+  EXPECT_EQ(run.failed(), 3u);
+  const auto& records = run.records;
   ASSERT_EQ(records.size(), 12u);
   EXPECT_EQ(callbacks, 12);
   std::set<int> pids;
@@ -126,7 +131,8 @@ TEST(SweepRunner, EachPointInItsOwnProcessFailuresRecorded) {
     }
   }
   EXPECT_EQ(pids.size(), 9u);  // one process per point
-  EXPECT_THROW(run_sweep_points(points, fake_simulate, 0), ConfigError);
+  options.jobs = 0;
+  EXPECT_THROW(run_sweep_points(points, fake_simulate, options), ConfigError);
 }
 
 class SweepFiles : public ::testing::Test {
@@ -145,7 +151,8 @@ class SweepFiles : public ::testing::Test {
     const auto path =
         dir_ / ("points-" + std::to_string(s.index) + "-of-" + std::to_string(s.count) + ".jsonl");
     std::ofstream out(path);
-    write_sweep_jsonl(out, sweep_header("s.yaml", axes, s), run_sweep_points(points, fake_simulate, 2));
+    write_sweep_jsonl(out, sweep_header("s.yaml", axes, s),
+                      run_sweep_points(points, fake_simulate, {}).records);
     return path.string();
   }
   std::filesystem::path dir_;

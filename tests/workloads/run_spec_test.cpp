@@ -70,7 +70,6 @@ TEST(RunSpec, ParsesTheSectionsWithDefaults) {
   EXPECT_FALSE(r.training.total_tokens.has_value());
   EXPECT_EQ(r.simulation.backend, Backend::kAnalytic);
   EXPECT_EQ(r.simulation.routing.distribution, RoutingDistribution::kUniform);
-  EXPECT_EQ(r.simulation.steps, 1);
   EXPECT_FALSE(r.energy.present);
   EXPECT_FALSE(r.cost.present);
   EXPECT_EQ(r.file, "scn.yaml");
@@ -80,7 +79,7 @@ TEST(RunSpec, ParsesTheSectionsWithDefaults) {
 TEST(RunSpec, ParsesEveryOptionalSection) {
   const std::string text = replace(kBase, "name: t\n", "") +
                            "  total_tokens: 600B\n  recompute: true\n  optimizer: adafactor\n"
-                           "simulation:\n  backend: ptask\n  steps: 3\n  trace_devices: [0, 63]\n"
+                           "simulation:\n  backend: ptask\n  trace_devices: [0, 63]\n"
                            "  routing: {distribution: zipf, zipf_s: 1.2, seed: 7}\n"
                            "energy:\n  pue: 1.11\n  grid_kgco2e_per_kwh: 0.088\n"
                            "  system_power_w_per_accelerator: 326 W\n  host_power_w_per_node: 1.2 kW\n"
@@ -91,7 +90,6 @@ TEST(RunSpec, ParsesEveryOptionalSection) {
   EXPECT_EQ(r.training.recompute, Recompute::kFull);
   EXPECT_EQ(r.training.optimizer, Optimizer::kAdafactor);
   EXPECT_EQ(r.simulation.backend, Backend::kPtask);
-  EXPECT_EQ(r.simulation.steps, 3);
   EXPECT_EQ(r.simulation.trace_devices, (std::vector<std::int64_t>{0, 63}));
   EXPECT_EQ(r.simulation.routing.distribution, RoutingDistribution::kZipf);
   EXPECT_DOUBLE_EQ(r.simulation.routing.zipf_s, 1.2);
@@ -203,8 +201,9 @@ TEST(RunSpecErrors, NonPositiveSizes) {
   EXPECT_HAS(msg, "training.global_batch_sequences");
   msg = error_of(replace(kBase, "  preset: switch-base\n", "  preset: switch-base\n  capacity_factor: 0\n"));
   EXPECT_HAS(msg, "model.capacity_factor");
-  msg = error_of(kBase + "simulation: {steps: 0}\n");
+  msg = error_of(kBase + "simulation: {steps: 3}\n");  // one step is simulated: the key is refused
   EXPECT_HAS(msg, "simulation.steps");
+  EXPECT_HAS(msg, "training.total_tokens");
   msg = error_of(kBase + "energy: {pue: 0.9, grid_kgco2e_per_kwh: 0.4}\n");
   EXPECT_HAS(msg, "energy.pue");
   msg = error_of(kBase + "cost: {usd_per_accelerator_hour: -1}\n");

@@ -41,5 +41,30 @@ TEST(Units, NegativeValuesParseSoBoundsCanRejectThemWithAMessage) {
   EXPECT_DOUBLE_EQ(*parse_quantity("-5 GB/s", Unit::kBandwidth), -5e9);
 }
 
+TEST(Units, DimensionedQuantitiesNeedTheirUnit) {
+  for (const Unit u :
+       {Unit::kBytes, Unit::kBandwidth, Unit::kTime, Unit::kPower, Unit::kEnergy, Unit::kFlopRate}) {
+    EXPECT_FALSE(parse_quantity("400", u)) << unit_name(u);
+    EXPECT_TRUE(needs_unit(u));
+  }
+  EXPECT_DOUBLE_EQ(*parse_quantity("400", Unit::kCount), 400);  // counts and FLOP amounts are plain numbers
+  EXPECT_DOUBLE_EQ(*parse_quantity("3.14e23", Unit::kFlops), 3.14e23);
+  EXPECT_TRUE(is_plain_number(" 1e-300 "));
+  EXPECT_TRUE(is_plain_number("-3"));
+  EXPECT_FALSE(is_plain_number("400 GB/s"));
+  EXPECT_FALSE(is_plain_number(""));
+}
+
+TEST(Units, FinitenessIsCheckedAfterTheUnitFactor) {
+  EXPECT_FALSE(parse_quantity("1e308 TB/s", Unit::kBandwidth));
+  EXPECT_FALSE(parse_quantity("1e308 TB", Unit::kBytes));
+  EXPECT_FALSE(parse_quantity("1e308 GWh", Unit::kEnergy));
+  EXPECT_FALSE(parse_quantity("inf", Unit::kCount));
+  EXPECT_FALSE(parse_quantity("nan s", Unit::kTime));
+  EXPECT_DOUBLE_EQ(*parse_quantity("1e300 B/s", Unit::kBandwidth), 1e300);  // finite: the range check decides
+  EXPECT_LT(quantity_range(Unit::kBandwidth).max, 1e300);
+  EXPECT_GT(quantity_range(Unit::kBandwidth).min_positive, 1e-300);
+}
+
 }  // namespace
 }  // namespace moesim
