@@ -75,6 +75,16 @@ nlohmann::json to_json(const sim::StepResult& r) {
   }
   j["compute_by_family"] = families;
   j["breakdown_s"] = activity_json(r.breakdown_s);
+  auto by = [&](sim::Stream st) { return r.exposed_by_stream_s[static_cast<std::size_t>(st)]; };
+  j["exposed_comm_by_communicator_s"] = {{"ep", by(sim::Stream::kEp)},
+                                         {"tp", by(sim::Stream::kTp)},
+                                         {"dp", by(sim::Stream::kDp)},
+                                         {"expert_dp", by(sim::Stream::kExpertDp)},
+                                         {"weight_gather", by(sim::Stream::kFsdp)},
+                                         {"pp", by(sim::Stream::kAsync)},
+                                         {"compute_stream", by(sim::Stream::kCompute)}};
+  j["idle_by_cause_s"] = {{"collective_wait_s", r.idle_collective_wait_s},
+                          {"pipeline_bubble_s", r.idle_bubble_s}};
   j["a2a_bytes_per_step"] = r.a2a_bytes_per_step;
   nlohmann::json per_tier = nlohmann::json::object();
   for (const auto& t : r.a2a_bytes_per_tier) per_tier[t.tier] = t.bytes;

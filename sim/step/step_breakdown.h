@@ -27,10 +27,20 @@ inline constexpr std::size_t kActivityCount = static_cast<std::size_t>(Activity:
 /// Seconds per Activity for one device; the entries sum to the step time.
 using ActivitySeconds = std::array<double, kActivityCount>;
 
-/// Per-device and mean activity seconds of a scheduled step.
+/// Exposed communication seconds per communicator stream (indexed by Stream; kCompute unused).
+using StreamSeconds = std::array<double, kStreamCount>;
+
+/// Per-device and mean activity seconds of a scheduled step. Two refinements of the mean, over the same
+/// time: the exposed communication by the communicator that was exposed (when several are, the one the
+/// class order picks: all-to-all before all-reduce, TP before DP before expert-DP before weight gathers),
+/// and the idle time split by what ended it: a collective (waiting for slower participants, e.g. the
+/// busiest experts) or anything else (the pipeline bubble and its p2p waits).
 struct StepBreakdown {
   std::vector<ActivitySeconds> per_device_s;
   ActivitySeconds mean_s{};  ///< mean over simulated devices
+  StreamSeconds exposed_by_stream_s{};
+  double idle_collective_wait_s = 0;
+  double idle_bubble_s = 0;
   double step_time_s = 0;
 };
 

@@ -88,8 +88,11 @@ struct StepResult {
   double mfu_bf16 = 0;           ///< the same against the bf16 peak, to compare runs in different formats
   std::string matmul_precision;  ///< the format the GEMMs run in
   KernelTime compute_time;  ///< compute per simulated device: memory-bound, measured and per-family shares
-  ActivitySeconds breakdown_s{};  ///< mean per device; sums to the step time
-  double a2a_bytes_per_step = 0;  ///< device-to-device bytes of every all-to-all
+  ActivitySeconds breakdown_s{};        ///< mean per device; sums to the step time
+  StreamSeconds exposed_by_stream_s{};  ///< the exposed communication of breakdown_s by communicator
+  double idle_collective_wait_s = 0;    ///< of the idle time: waiting at collectives for slower members
+  double idle_bubble_s = 0;             ///< of the idle time: the rest (pipeline bubble, p2p waits)
+  double a2a_bytes_per_step = 0;        ///< device-to-device bytes of every all-to-all
   std::vector<TierBytes> a2a_bytes_per_tier;
   std::optional<BusiestLink> busiest_link;
   RoutingSummary routing;

@@ -286,6 +286,9 @@ StepResult simulate_step(const Scenario& scenario, const SimulateOptions& option
   r.matmul_precision = compute.matmul_format();
   r.compute_time = step.compute_time.scaled(1.0 / std::max(1, step.graph.device_count()));
   r.breakdown_s = breakdown.mean_s;
+  r.exposed_by_stream_s = breakdown.exposed_by_stream_s;
+  r.idle_collective_wait_s = breakdown.idle_collective_wait_s;
+  r.idle_bubble_s = breakdown.idle_bubble_s;
   count_all_to_alls(step.graph, prices, *topology, r);
   r.routing = summarise_routing(run, loads);
   r.memory = step.memory;

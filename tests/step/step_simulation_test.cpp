@@ -85,6 +85,36 @@ TEST(StepSimulation, BreakdownSumsToTheStepTime) {
   EXPECT_DOUBLE_EQ(r["tokens_per_s"].get<double>(), 65536 / r["step_time_s"].get<double>());
 }
 
+TEST(StepSimulation, ExposedCommunicationAndIdleAreSplitByCause) {
+  auto sum = [](const nlohmann::json& o) {
+    double t = 0;
+    for (const auto& [k, v] : o.items()) t += v.get<double>();
+    return t;
+  };
+  auto check = [&](const nlohmann::json& r) {
+    EXPECT_NEAR(
+        sum(r["exposed_comm_by_communicator_s"]),
+        breakdown(r, "exposed_a2a_s") + breakdown(r, "exposed_allreduce_s") + breakdown(r, "pipeline_p2p_s"),
+        1e-9);
+    EXPECT_NEAR(sum(r["idle_by_cause_s"]), breakdown(r, "idle_s"), 1e-9);
+    EXPECT_NEAR(r["exposed_comm_by_communicator_s"]["ep"].get<double>(), breakdown(r, "exposed_a2a_s"), 1e-9);
+  };
+  const auto uniform = simulate(kSmallMoe);
+  const auto skewed =
+      simulate(kSmallMoe, {"simulation.routing.distribution=zipf", "simulation.routing.zipf_s=1.2"});
+  check(uniform);
+  check(skewed);
+  // The busiest experts make the others wait at the next all-to-all.
+  EXPECT_GT(skewed["idle_by_cause_s"]["collective_wait_s"].get<double>(),
+            uniform["idle_by_cause_s"]["collective_wait_s"].get<double>());
+  // A pipeline's idle time is its bubble.
+  const auto piped = simulate(
+      dense_yaml(), {"model.vocab=1000", "training.global_batch_sequences=1024", "parallelism.data=4",
+                     "parallelism.expert=1", "parallelism.pipeline=4", "parallelism.micro_batches=4"});
+  check(piped);
+  EXPECT_GT(piped["idle_by_cause_s"]["pipeline_bubble_s"].get<double>(), 0.8 * breakdown(piped, "idle_s"));
+}
+
 TEST(StepSimulation, MoreBandwidthIsNeverSlower) {
   const auto slow = simulate(kSmallMoe, {"cluster.node.nic_bandwidth=100 Gb/s"});
   const auto base = simulate(kSmallMoe);
