@@ -200,6 +200,11 @@ std::vector<TimelineOp> timeline_of(const StepGraph& graph, const Schedule& sche
 }  // namespace
 
 StepResult simulate_step(const Scenario& scenario, const SimulateOptions& options) {
+  return simulate_step(scenario, options, PrebuiltCluster{});
+}
+
+StepResult simulate_step(const Scenario& scenario, const SimulateOptions& options,
+                         const PrebuiltCluster& prebuilt) {
   const Progress progress(options.progress);
   const auto& run = scenario.run;
   const auto& cluster = scenario.cluster;
@@ -207,7 +212,9 @@ StepResult simulate_step(const Scenario& scenario, const SimulateOptions& option
   StepResult r;
   r.accounting = workloads::account_model(
       run.model, {run.training.sequence_length, workloads::bytes_per_element(run.training.precision)});
-  const auto compute = make_compute(acc);
+  std::optional<ComputeModel> own_compute;
+  if (!prebuilt.compute) own_compute.emplace(make_compute(acc));
+  const ComputeModel& compute = prebuilt.compute ? *prebuilt.compute : *own_compute;
   progress("scenario " + run.name + ": " + std::to_string(cluster.device_count()) + " x " + acc.name);
 
   const auto loads = draw_loads(run, r.accounting);
@@ -217,12 +224,19 @@ StepResult simulate_step(const Scenario& scenario, const SimulateOptions& option
            std::to_string(step.graph.device_count()) + " simulated devices, " +
            std::to_string(step.demands.size()) + " distinct network demands");
 
-  const auto topology = topologies::make_topology(cluster);
-  const auto backend_kind = backend_of(run, options);
-  network::BackendOptions backend_options;
-  backend_options.keep_link_bytes = true;  // per-tier busiest links, for sharing between demands
-  const auto backend = network::make_backend(backend_kind, *topology, backend_options);
-  const auto prices = price_demands(step, run, *topology, *backend);
+  std::unique_ptr<topologies::Topology> own_topology;
+  if (!prebuilt.topology) own_topology = topologies::make_topology(cluster);
+  const topologies::Topology* topology = prebuilt.topology ? prebuilt.topology : own_topology.get();
+  std::unique_ptr<network::NetworkBackend> own_backend;
+  if (!prebuilt.backend) {
+    network::BackendOptions backend_options;
+    backend_options.keep_link_bytes = true;  // per-tier busiest links, for sharing between demands
+    own_backend = network::make_backend(backend_of(run, options), *topology, backend_options);
+  }
+  network::NetworkBackend& backend = prebuilt.backend ? *prebuilt.backend : *own_backend;
+  const auto backend_kind = backend.kind();
+  const auto prices = prebuilt.pricer ? prebuilt.pricer->price(step, run, *topology, backend)
+                                      : price_demands(step, run, *topology, backend);
   progress("network demands priced with the " + std::string(network::backend_name(backend_kind)) +
            " backend");
 
