@@ -81,7 +81,9 @@ RunSpec parse_run_spec(const YamlMap& root) {
   if (auto s = root.optional_map("energy")) run.energy = parse_energy_section(*s);
   if (auto s = root.optional_map("cost")) run.cost = parse_cost_section(*s);
   if (root.has("cluster")) root.raw("cluster");  // read by topologies/ from the same root
-  root.finish({"name", "model", "cluster", "parallelism", "training", "simulation", "energy", "cost"});
+  if (root.has("plan")) root.raw("plan");        // read by plan/ (`moesim plan`) from the same root
+  root.finish(
+      {"name", "model", "cluster", "parallelism", "training", "simulation", "energy", "cost", "plan"});
   return run;
 }
 
