@@ -103,6 +103,7 @@ int run_plan(const std::vector<std::string>& args) {
       "backend", po::value(&backend)->default_value("analytic"), "network backend: analytic | ptask | flow")(
       "set", po::value(&sets)->composing(),
       "override a scenario key, e.g. --set plan.max_tensor=4 or --set 'plan.recompute=[none, full]'")(
+      "dry-run", "only enumerate and prune: print how many layouts are valid, fit and would be simulated")(
       "quiet,q", "no progress on stderr");
   po::variables_map vm;
   if (!parse_scenario_command(args, desc, scenario, vm)) return 0;
@@ -128,7 +129,14 @@ int run_plan(const std::vector<std::string>& args) {
   const YAML::Node root = load_yaml_file(scenario);
   const auto problem = plan::read_plan_problem(
       sets.empty() ? root : workloads::apply_overrides(root, sets, scenario), scenario, cli);
+  options.dry_run = vm.count("dry-run") > 0;
   const auto result = plan::search_layouts(problem, options);
+  if (options.dry_run) {
+    std::cout << "moesim plan --dry-run: " << result.candidate_layouts << " valid layouts ("
+              << plan::describe(problem.spec) << "), " << result.pruned_layouts << " do not fit in memory, "
+              << result.fitting_layouts << " would be simulated\n";
+    return 0;
+  }
   const auto doc = plan::plan_document(problem, result, options);
   plan::print_plan(std::cout, doc);
   write_outputs(doc, json_path, report_path);

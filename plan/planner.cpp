@@ -133,6 +133,11 @@ PlanResult search_layouts(const PlanProblem& problem, const SearchOptions& optio
     if (!group.empty()) groups.push_back(std::move(group));
   }
 
+  result.fitting_layouts = tasks.size();
+  if (options.dry_run) {
+    result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return result;
+  }
   // One evaluator per cluster that has layouts left, built before any fork.
   std::vector<std::unique_ptr<ClusterEvaluator>> owned(problem.clusters.size());
   std::vector<ClusterEvaluator*> evaluators(problem.clusters.size(), nullptr);

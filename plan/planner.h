@@ -49,6 +49,7 @@ struct SearchOptions {
   int jobs = 1;                      ///< processes simulating at once (fork); 1 = this one
   reports::Shard shard;              ///< run only units of work i, i + n, ... (batch jobs; merge after)
   std::string backend = "analytic";  ///< network backend of every simulation
+  bool dry_run = false;              ///< enumerate and prune only: count what would be simulated
   /// Called as layouts finish: done, total (the layouts this shard simulates).
   std::function<void(std::size_t, std::size_t)> progress;
 };
@@ -58,6 +59,7 @@ struct PlanResult {
   std::size_t candidate_layouts = 0;    ///< valid layouts in this shard
   std::size_t pruned_layouts = 0;       ///< of those, the ones the memory model says do not fit
   std::size_t evaluated_layouts = 0;    ///< simulated (the rest)
+  std::size_t fitting_layouts = 0;      ///< candidates minus pruned: what is (dry run: would be) simulated
   std::size_t rejected_layouts = 0;     ///< enumerated but refused by check_parallelism (0 expected)
   double min_pruned_memory_bytes = 0;   ///< the smallest need among the pruned layouts (0: none pruned)
   std::vector<LayoutOutcome> outcomes;  ///< every simulated layout, in enumeration order
