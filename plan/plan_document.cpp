@@ -96,6 +96,33 @@ std::vector<LayoutOutcome> outcomes_of(const nlohmann::json& doc, const std::str
   return out;
 }
 
+/// The top layouts as a fixed-width table.
+void print_table(std::ostream& out, const nlohmann::json& doc) {
+  const auto& layouts = doc.at("layouts");
+  const std::size_t top = std::min<std::size_t>(doc.at("top").get<std::size_t>(), layouts.size());
+  const bool many = doc.at("devices").size() > 1;
+  out << std::left << std::setw(5) << "rank" << std::setw(many ? 50 : 44) << "layout" << std::right
+      << std::setw(11) << "step" << std::setw(8) << "MFU" << std::setw(11) << "mem/dev" << std::setw(11)
+      << "exposed" << std::setw(11) << "a2a" << std::setw(11) << "allreduce" << std::setw(11) << "energy"
+      << std::setw(13) << "cost/run"
+      << "\n";
+  for (std::size_t i = 0; i < top; ++i) {
+    const auto& l = layouts[i];
+    const Layout layout = layout_from_json(l, "plan document");
+    const auto cost = reports::number_at(l, "cost_usd_run");
+    out << std::left << std::setw(5) << l.at("rank").get<std::size_t>() << std::setw(many ? 50 : 44)
+        << layout.label(many) << std::right << std::setw(11)
+        << format_value(Measure::kSeconds, l.at("step_time_s").get<double>()) << std::setw(8)
+        << format_value(Measure::kFraction, l.at("mfu").get<double>()) << std::setw(11)
+        << format_value(Measure::kBytes, l.at("memory_bytes_per_device").get<double>()) << std::setw(11)
+        << format_value(Measure::kSeconds, l.at("exposed_s").at("total").get<double>()) << std::setw(11)
+        << format_value(Measure::kSeconds, l.at("exposed_s").at("all_to_all").get<double>()) << std::setw(11)
+        << format_value(Measure::kSeconds, l.at("exposed_s").at("all_reduce").get<double>()) << std::setw(11)
+        << format_energy(l.at("energy_j_per_step").get<double>()) << std::setw(13)
+        << (cost ? format_value(Measure::kUsd, *cost) : std::string("n/a")) << "\n";
+  }
+}
+
 }  // namespace
 
 nlohmann::json plan_document(const PlanProblem& problem, const PlanResult& result,
@@ -207,28 +234,7 @@ void print_plan(std::ostream& out, const nlohmann::json& doc) {
       << doc.at("network_cache").at("hits") << " network-demand prices reused, "
       << doc.at("network_cache").at("misses") << " computed\n\n";
   const auto& layouts = doc.at("layouts");
-  const std::size_t top = std::min<std::size_t>(doc.at("top").get<std::size_t>(), layouts.size());
-  const bool many = doc.at("devices").size() > 1;
-  out << std::left << std::setw(5) << "rank" << std::setw(many ? 50 : 44) << "layout" << std::right
-      << std::setw(11) << "step" << std::setw(8) << "MFU" << std::setw(11) << "mem/dev" << std::setw(11)
-      << "exposed" << std::setw(11) << "a2a" << std::setw(11) << "allreduce" << std::setw(11) << "energy"
-      << std::setw(13) << "cost/run"
-      << "\n";
-  for (std::size_t i = 0; i < top; ++i) {
-    const auto& l = layouts[i];
-    const Layout layout = layout_from_json(l, "plan document");
-    const auto cost = reports::number_at(l, "cost_usd_run");
-    out << std::left << std::setw(5) << l.at("rank").get<std::size_t>() << std::setw(many ? 50 : 44)
-        << layout.label(many) << std::right << std::setw(11)
-        << format_value(Measure::kSeconds, l.at("step_time_s").get<double>()) << std::setw(8)
-        << format_value(Measure::kFraction, l.at("mfu").get<double>()) << std::setw(11)
-        << format_value(Measure::kBytes, l.at("memory_bytes_per_device").get<double>()) << std::setw(11)
-        << format_value(Measure::kSeconds, l.at("exposed_s").at("total").get<double>()) << std::setw(11)
-        << format_value(Measure::kSeconds, l.at("exposed_s").at("all_to_all").get<double>()) << std::setw(11)
-        << format_value(Measure::kSeconds, l.at("exposed_s").at("all_reduce").get<double>()) << std::setw(11)
-        << format_energy(l.at("energy_j_per_step").get<double>()) << std::setw(13)
-        << (cost ? format_value(Measure::kUsd, *cost) : std::string("n/a")) << "\n";
-  }
+  print_table(out, doc);
   if (layouts.empty())
     out << "no layout fits: the smallest need among the pruned ones is "
         << format_value(Measure::kBytes, doc.at("min_pruned_memory_bytes").get<double>()) << " per device\n";

@@ -31,6 +31,56 @@ workloads::ModelAccounting account(const workloads::RunSpec& run) {
       run.model, {run.training.sequence_length, workloads::bytes_per_element(run.training.precision)});
 }
 
+/// Units of work: the layouts of one cluster with the same tensor, pipeline, data and expert degrees, in
+/// enumeration order (they share most of their network demands).
+std::vector<std::vector<EvaluationTask>> work_units(const PlanProblem& problem, PlanResult& result) {
+  const YamlMap root(problem.root, problem.file, "");
+  std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t>, std::size_t>
+      unit_of;
+  std::vector<std::vector<EvaluationTask>> units;
+  for (std::size_t c = 0; c < problem.clusters.size(); ++c) {
+    std::size_t rejected = 0;
+    for (auto& layout : enumerate_layouts(problem.clusters[c], root, problem.spec, &rejected)) {
+      const auto [it, added] = unit_of.emplace(layout.group_key(), units.size());
+      if (added) units.emplace_back();
+      units[it->second].push_back({c, std::move(layout)});
+    }
+    result.rejected_layouts += rejected;
+  }
+  return units;
+}
+
+/// The shard's units, each layout pruned with the memory model before anything is simulated: the ones that
+/// fit become `tasks`, grouped by unit in `groups`.
+void prune_shard(const PlanProblem& problem, const reports::Shard& shard,
+                 std::vector<std::vector<EvaluationTask>> units, PlanResult& result,
+                 std::vector<EvaluationTask>& tasks, std::vector<std::vector<std::size_t>>& groups) {
+  std::vector<workloads::ModelAccounting> accounting;
+  std::vector<double> hbm;
+  for (const auto& s : problem.clusters) {
+    accounting.push_back(account(s.run));
+    hbm.push_back(topologies::find_accelerator(s.cluster.accelerator).hbm_bytes);
+  }
+  for (std::size_t u = shard.index; u < units.size(); u += shard.count) {
+    std::vector<std::size_t> group;
+    for (auto& task : units[u]) {
+      ++result.candidate_layouts;
+      const auto& base = problem.clusters[task.cluster];
+      const double need =
+          estimate_memory(apply_layout(base, task.layout).run, accounting[task.cluster]).total_bytes();
+      if (need > hbm[task.cluster]) {
+        ++result.pruned_layouts;
+        if (result.min_pruned_memory_bytes == 0 || need < result.min_pruned_memory_bytes)
+          result.min_pruned_memory_bytes = need;
+        continue;
+      }
+      group.push_back(tasks.size());
+      tasks.push_back(std::move(task));
+    }
+    if (!group.empty()) groups.push_back(std::move(group));
+  }
+}
+
 }  // namespace
 
 PlanProblem read_plan_problem(const YAML::Node& root_node, const std::string& file,
@@ -90,49 +140,9 @@ PlanProblem read_plan_problem(const YAML::Node& root_node, const std::string& fi
 PlanResult search_layouts(const PlanProblem& problem, const SearchOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   PlanResult result;
-  const YamlMap root(problem.root, problem.file, "");
-  // Units of work: layouts of one cluster with the same tensor, pipeline, data and expert degrees.
-  std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t>, std::size_t>
-      unit_of;
-  std::vector<std::vector<EvaluationTask>> units;
-  for (std::size_t c = 0; c < problem.clusters.size(); ++c) {
-    std::size_t rejected = 0;
-    for (auto& layout : enumerate_layouts(problem.clusters[c], root, problem.spec, &rejected)) {
-      const auto [it, added] = unit_of.emplace(layout.group_key(), units.size());
-      if (added) units.emplace_back();
-      units[it->second].push_back({c, std::move(layout)});
-    }
-    result.rejected_layouts += rejected;
-  }
-
-  // The shard's units; prune each layout with the memory model before anything is simulated.
-  std::vector<workloads::ModelAccounting> accounting;
-  std::vector<double> hbm;
-  for (const auto& s : problem.clusters) {
-    accounting.push_back(account(s.run));
-    hbm.push_back(topologies::find_accelerator(s.cluster.accelerator).hbm_bytes);
-  }
   std::vector<EvaluationTask> tasks;
   std::vector<std::vector<std::size_t>> groups;
-  for (std::size_t u = options.shard.index; u < units.size(); u += options.shard.count) {
-    std::vector<std::size_t> group;
-    for (auto& task : units[u]) {
-      ++result.candidate_layouts;
-      const auto& base = problem.clusters[task.cluster];
-      const double need =
-          estimate_memory(apply_layout(base, task.layout).run, accounting[task.cluster]).total_bytes();
-      if (need > hbm[task.cluster]) {
-        ++result.pruned_layouts;
-        if (result.min_pruned_memory_bytes == 0 || need < result.min_pruned_memory_bytes)
-          result.min_pruned_memory_bytes = need;
-        continue;
-      }
-      group.push_back(tasks.size());
-      tasks.push_back(std::move(task));
-    }
-    if (!group.empty()) groups.push_back(std::move(group));
-  }
-
+  prune_shard(problem, options.shard, work_units(problem, result), result, tasks, groups);
   result.fitting_layouts = tasks.size();
   if (options.dry_run) {
     result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
