@@ -111,8 +111,8 @@ std::string table(const nlohmann::json& doc, std::size_t top) {
     const auto& l = doc.at("layouts")[i];
     const std::string run = std::to_string(i + 1);
     const Layout layout = layout_from_json(l, "plan document");
-    o << "<tr><td>" << run << "</td><td class=\"layout\" style=\"white-space: nowrap\" title=\"" << xml_escape(layout.label(many)) << "\">"
-      << xml_escape(layout.short_label(many)) << "</td>";
+    o << "<tr><td>" << run << "</td><td class=\"layout\" style=\"white-space: nowrap\" title=\""
+      << xml_escape(layout.label(many)) << "\">" << xml_escape(layout.short_label(many)) << "</td>";
     for (const auto& c : kColumns) {
       const auto v = number_at(l, c.key);
       const std::string shown = !v                              ? ""
