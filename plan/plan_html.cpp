@@ -28,6 +28,14 @@ std::string rank_tag(std::size_t rank) {
   return s;
 }
 
+/// The short label without the data degree (devices / (T × P)), so that it fits left of a bar.
+std::string bar_label(const Layout& layout, bool with_devices) {
+  std::string s = layout.short_label(with_devices);
+  const auto d = s.find(" D");
+  if (d != std::string::npos) s.erase(d, s.find(' ', d + 1) - d);
+  return s;
+}
+
 std::string devices_text(const nlohmann::json& doc) {
   std::string s;
   for (const auto& n : doc.at("devices"))
@@ -48,8 +56,9 @@ std::string pareto_chart(const nlohmann::json& doc, const std::string& id, const
   c.id = id;
   c.title = "Step time vs " + y_name + " (" + std::to_string(doc.at("layouts").size()) + " layouts)";
   c.x_label = "step time (log scale)";
-  c.y_label = y_name + " (" + y_unit + ")";
+  c.y_label = y_name + " (" + y_unit + (c.log_y ? ", log scale)" : ")");
   c.log_x = true;
+  c.log_y = y_key != "memory_bytes_per_device";  // energy and cost grow with the step time
   c.x_format = [](double v) { return format_value(Measure::kSeconds, v); };
   c.y_format = y_format;
   for (const auto& l : doc.at("layouts")) {
@@ -77,7 +86,7 @@ std::string breakdown_chart(const nlohmann::json& doc, std::size_t top) {
   for (std::size_t i = 0; i < top; ++i) {
     const auto& l = doc.at("layouts")[i];
     const Layout layout = layout_from_json(l, "plan document");
-    reports::StackedBarChart::Bar bar{rank_tag(i + 1) + " " + layout.short_label(many), {}};
+    reports::StackedBarChart::Bar bar{rank_tag(i + 1) + " " + bar_label(layout, many), {}};
     for (const auto& [key, label] : reports::breakdown_components())
       bar.values.push_back(number_at(l, "breakdown_s." + key).value_or(0.0));
     c.bars.push_back(bar);
@@ -98,15 +107,14 @@ std::string table(const nlohmann::json& doc, std::size_t top) {
       {"exposed_s.all_to_all", "exposed all-to-all", Measure::kSeconds},
       {"exposed_s.all_reduce", "exposed all-reduce", Measure::kSeconds},
       {"exposed_s.pipeline_p2p", "pipeline p2p", Measure::kSeconds},
-      {"breakdown_s.idle_s", "idle", Measure::kSeconds},
       {"energy_j_per_step", "energy / step", Measure::kJoules},  // shown with format_energy
       {"cost_usd_run", "cost of the run", Measure::kUsd},
   };
   const bool many = doc.at("devices").size() > 1;
   std::ostringstream o;
-  o << "<table id=\"plan-top\">\n<tr><th>#</th><th>layout</th>";
+  o << "<table id=\"plan-top\" style=\"font-size: 13px\">\n<tr><th>#</th><th>layout</th>";
   for (const auto& c : kColumns) o << "<th>" << c.label << "</th>";
-  o << "<th>Pareto</th></tr>\n";
+  o << "<th>on the front of time vs</th></tr>\n";
   for (std::size_t i = 0; i < top; ++i) {
     const auto& l = doc.at("layouts")[i];
     const std::string run = std::to_string(i + 1);
@@ -121,9 +129,12 @@ std::string table(const nlohmann::json& doc, std::size_t top) {
       o << reports::html_value_cell(c.key, run, v, shown);
     }
     std::string pareto;
-    if (l.at("pareto_time_memory").get<bool>()) pareto = "time/memory";
-    if (many && l.at("pareto_time_cost").get<bool>())
-      pareto += std::string(pareto.empty() ? "" : ", ") + "time/cost";
+    auto flag = [&](const char* key, const char* name) {
+      if (l.at(key).get<bool>()) pareto += (pareto.empty() ? "" : ", ") + std::string(name);
+    };
+    flag("pareto_time_memory", "memory");
+    if (many) flag("pareto_time_cost", "cost");
+    flag("pareto_time_energy", "energy");
     o << "<td>" << pareto << "</td></tr>\n";
   }
   o << "</table>\n<p class=\"note\">Layout: T tensor, P pipeline, E expert, D data degree, m micro-batches, "

@@ -71,17 +71,27 @@ std::string text(double x, double y, const std::string& s, const char* anchor, c
 
 /// Where a value lands on the chart: the axes' ranges and ticks and the mapping to pixels.
 struct Frame {
-  bool log_x = false;
-  Range rx, ry;
-  std::vector<double> x_ticks, y_ticks;
-  double pw = kWidth - kLeft - kRight, ph = kHeight - kTop - kBottom, base = kTop + kHeight - kTop - kBottom;
-  double px(double x) const {
-    if (!log_x) return kLeft + pw * (x - rx.lo) / (rx.hi - rx.lo);
-    const double lo = std::log10(x_ticks.front()), hi = std::log10(x_ticks.back());
-    return kLeft + pw * (std::log10(x) - lo) / (hi - lo);
+  bool log_x = false, log_y = false;
+  std::vector<double> x_ticks, y_ticks;  ///< first and last are the ends of the axes
+  double pw = kWidth - kLeft - kRight, ph = kHeight - kTop - kBottom, base = kHeight - kBottom;
+  static double along(double v, const std::vector<double>& ticks, bool log) {
+    const double lo = ticks.front(), hi = ticks.back();
+    return log ? (std::log10(v) - std::log10(lo)) / (std::log10(hi) - std::log10(lo)) : (v - lo) / (hi - lo);
   }
-  double py(double y) const { return base - ph * (y - ry.lo) / (ry.hi - ry.lo); }
+  double px(double x) const { return kLeft + pw * along(x, x_ticks, log_x); }
+  double py(double y) const { return base - ph * along(y, y_ticks, log_y); }
 };
+
+/// Ticks of one axis over [lo, hi]: 1-2-5 decades when logarithmic, else nice linear steps (including
+/// `also`, e.g. a limit line, in the range).
+std::vector<double> axis_ticks(double lo, double hi, bool log, std::optional<double> also = std::nullopt) {
+  if (also) lo = std::min(lo, *also), hi = std::max(hi, *also);
+  if (log) return log_ticks(lo, hi);
+  const Range r = range_of(lo, hi);
+  std::vector<double> out;
+  for (int i = 0; r.lo + i * r.step <= r.hi * (1 + 1e-9) + 1e-300; ++i) out.push_back(r.lo + i * r.step);
+  return out;
+}
 
 Frame frame_of(const ScatterChart& c) {
   double x_lo = INFINITY, x_hi = -INFINITY, y_lo = INFINITY, y_hi = -INFINITY;
@@ -92,16 +102,9 @@ Frame frame_of(const ScatterChart& c) {
   if (c.points.empty()) x_lo = 0, x_hi = 1, y_lo = 0, y_hi = 1;
   Frame f;
   f.log_x = c.log_x && x_lo > 0;
-  f.ry = range_of(y_lo, y_hi, c.y_limit);
-  if (f.log_x) {  // from the 1-2-5 tick at or below the smallest x to the one at or above the largest
-    f.x_ticks = log_ticks(x_lo, x_hi);
-  } else {
-    f.rx = range_of(x_lo, x_hi);
-    for (int i = 0; f.rx.lo + i * f.rx.step <= f.rx.hi * (1 + 1e-9) + 1e-300; ++i)
-      f.x_ticks.push_back(f.rx.lo + i * f.rx.step);
-  }
-  for (int i = 0; f.ry.lo + i * f.ry.step <= f.ry.hi * (1 + 1e-9) + 1e-300; ++i)
-    f.y_ticks.push_back(f.ry.lo + i * f.ry.step);
+  f.log_y = c.log_y && y_lo > 0 && !c.y_limit;
+  f.x_ticks = axis_ticks(x_lo, x_hi, f.log_x);
+  f.y_ticks = axis_ticks(y_lo, y_hi, f.log_y, c.y_limit);
   return f;
 }
 

@@ -25,6 +25,7 @@ struct ScatterChart {
   };
   std::vector<Point> points;
   bool log_x = false;  ///< logarithmic x axis (needs x > 0), ticks at 1, 2, 5 × 10^k
+  bool log_y = false;  ///< logarithmic y axis (needs y > 0 and no y_limit)
   std::optional<double> y_limit;
   std::string y_limit_label;
   reports::ValueFormatter x_format;
