@@ -16,6 +16,8 @@ int run_compare(const std::vector<std::string>& args);
 int run_sweep(const std::vector<std::string>& args);
 int run_sweep_merge(const std::vector<std::string>& args);
 int run_validate(const std::vector<std::string>& args);
+int run_plan(const std::vector<std::string>& args);
+int run_plan_merge(const std::vector<std::string>& args);
 
 std::span<const Command> commands() {
   static const std::array kCommands{
@@ -23,6 +25,10 @@ std::span<const Command> commands() {
               run_simulate},
       Command{"compare", "MoE scenario vs a dense model (gpt3-175b) on the same cluster: report",
               run_compare},
+      Command{"plan", "search the layouts that fit for the fastest (or cheapest) one, in one process",
+              run_plan},
+      Command{"plan-merge", "merge the shard documents of a plan into one document and report",
+              run_plan_merge},
       Command{"sweep", "simulate a grid of scenario overrides (one process per point, shardable)", run_sweep},
       Command{"sweep-merge", "merge the shard files of a sweep into one report", run_sweep_merge},
       Command{"presets", "list built-in models, accelerators and clusters", run_presets},

@@ -112,8 +112,9 @@ RunSpec parse_run_spec(const YamlMap& root) {
   if (auto s = root.optional_map("cost")) run.cost = parse_cost_section(*s);
   if (auto s = root.optional_map("compute")) run.compute = parse_compute_section(*s);
   if (root.has("cluster")) root.raw("cluster");  // read by topologies/ from the same root
-  root.finish(
-      {"name", "model", "cluster", "parallelism", "training", "simulation", "energy", "cost", "compute"});
+  if (root.has("plan")) root.raw("plan");        // read by plan/ (`moesim plan`) from the same root
+  root.finish({"name", "model", "cluster", "parallelism", "training", "simulation", "energy", "cost",
+               "compute", "plan"});
   return run;
 }
 

@@ -1,6 +1,8 @@
 // Set-up, network demands, compute ops and collectives of the step builder.
 #include "sim/step/step_builder_parts.h"
 
+#include "sim/step/memory_layout.h"
+
 #include <algorithm>
 
 namespace moesim::sim::detail {
@@ -124,18 +126,7 @@ double Builder::params_per_device() const {
 }
 
 void Builder::memory() {
-  MemoryLayout layout;
-  layout.dense_params_per_device = dense_params_per_device();
-  layout.expert_params_per_device = expert_params_per_device();
-  layout.tokens_per_microbatch = out_.tokens_per_microbatch;
-  for (int i = 0; i < sim_per_stage_ && m_.is_moe(); ++i) {
-    const int member =
-        m_.experts >= out_.layout.expert ? i : i * (out_.layout.expert / static_cast<int>(m_.experts));
-    for (const auto& load : out_.loads)
-      layout.expert_copies_per_microbatch =
-          std::max(layout.expert_copies_per_microbatch, received_copies(run_, load, member));
-  }
-  out_.memory = memory_per_device(run_, acc_, layout);
+  out_.memory = memory_per_device(run_, acc_, memory_layout(run_, acc_, out_.loads));
 }
 
 }  // namespace moesim::sim::detail

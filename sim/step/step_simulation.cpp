@@ -10,6 +10,7 @@
 #include "sim/network/simgrid_backend.h"
 #include "sim/step/collective_costs.h"
 #include "sim/step/compute_setup.h"
+#include "sim/step/memory_layout.h"
 #include "sim/step/network_pricer.h"
 #include "sim/step/simgrid_step_run.h"
 #include "sim/step/step_builder.h"
@@ -22,26 +23,6 @@ namespace moesim::sim {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-RoutingDistribution routing_of(const workloads::RunSpec& run) {
-  RoutingDistribution d;
-  const auto& r = run.simulation.routing;
-  switch (r.distribution) {
-    case workloads::RoutingDistribution::kUniform:
-      d.kind = "uniform";
-      break;
-    case workloads::RoutingDistribution::kZipf:
-      d.kind = "zipf";
-      break;
-    case workloads::RoutingDistribution::kHistogram:
-      d.kind = "histogram";
-      break;
-  }
-  d.zipf_s = r.zipf_s;
-  d.histogram = r.histogram;
-  d.seed = r.seed;
-  return d;
-}
 
 network::BackendKind backend_of(const workloads::RunSpec& run, const SimulateOptions& options) {
   if (options.backend) {
@@ -113,21 +94,6 @@ class Progress {
   bool on_;
   Clock::time_point start_;
 };
-
-/// Routing draws: one per MoE layer up to 8, reused cyclically (each is priced once on the network).
-std::vector<ExpertLoad> draw_loads(const workloads::RunSpec& run,
-                                   const workloads::ModelAccounting& accounting) {
-  std::vector<ExpertLoad> loads;
-  if (!run.model.is_moe()) return loads;
-  const auto draws = std::min<std::int64_t>(8, std::max<std::int64_t>(1, accounting.moe_layers));
-  const double tokens = routed_tokens_per_group(run);
-  for (std::int64_t l = 0; l < draws; ++l) {
-    loads.push_back(draw_expert_load(routing_of(run), static_cast<int>(run.model.experts),
-                                     static_cast<int>(run.model.top_k), tokens, run.model.capacity_factor,
-                                     static_cast<int>(l)));
-  }
-  return loads;
-}
 
 void check_memory(const BuiltStep& step, const topologies::AcceleratorSpec& acc, const Scenario& scenario) {
   const auto& m = step.memory;
@@ -228,6 +194,11 @@ std::vector<TimelineOp> timeline_of(const BuiltStep& step, const Schedule& sched
 }  // namespace
 
 StepResult simulate_step(const Scenario& scenario, const SimulateOptions& options) {
+  return simulate_step(scenario, options, PrebuiltCluster{});
+}
+
+StepResult simulate_step(const Scenario& scenario, const SimulateOptions& options,
+                         const PrebuiltCluster& prebuilt) {
   const Progress progress(options.progress);
   const auto& run = scenario.run;
   const auto& cluster = scenario.cluster;
@@ -235,25 +206,34 @@ StepResult simulate_step(const Scenario& scenario, const SimulateOptions& option
   StepResult r;
   r.accounting = workloads::account_model(
       run.model, {run.training.sequence_length, workloads::bytes_per_element(run.training.precision)});
-  const auto compute = make_compute(acc, run, scenario.lines, options.profile_path);
+  std::optional<ComputeModel> own_compute;
+  if (!prebuilt.compute) own_compute.emplace(make_compute(acc, run, scenario.lines, options.profile_path));
+  const ComputeModel& compute = prebuilt.compute ? *prebuilt.compute : *own_compute;
   progress("scenario " + run.name + ": " + std::to_string(cluster.device_count()) + " x " + acc.name);
 
   check_backend_scale(backend_of(run, options), cluster.device_count(), run);
-  const auto loads = draw_loads(run, r.accounting);
+  const auto loads = routing_draws(run, r.accounting);
   auto step = build_step(run, r.accounting, compute, loads);
   check_memory(step, acc, scenario);
   progress("step graph: " + std::to_string(step.graph.ops().size()) + " ops on " +
            std::to_string(step.graph.device_count()) + " simulated devices, " +
            std::to_string(step.demands.size()) + " distinct network demands");
 
-  const auto topology = topologies::make_topology(cluster);
+  std::unique_ptr<topologies::Topology> own_topology;
+  if (!prebuilt.topology) own_topology = topologies::make_topology(cluster);
+  const topologies::Topology* topology = prebuilt.topology ? prebuilt.topology : own_topology.get();
   const auto backend_kind = backend_of(run, options);
   // Every demand is priced analytically (its traffic counters, and its time alone for the analytic run);
   // with a SimGrid backend the whole step then runs on SimGrid, which does the link sharing itself.
-  network::BackendOptions backend_options;
-  backend_options.keep_link_bytes = true;  // per-tier busiest links, for sharing between demands
-  const auto analytic = network::make_backend(network::BackendKind::kAnalytic, *topology, backend_options);
-  const auto prices = price_demands(step, run, *topology, *analytic);
+  std::unique_ptr<network::NetworkBackend> own_backend;
+  if (!prebuilt.backend) {
+    network::BackendOptions backend_options;
+    backend_options.keep_link_bytes = true;  // per-tier busiest links, for sharing between demands
+    own_backend = network::make_backend(network::BackendKind::kAnalytic, *topology, backend_options);
+  }
+  network::NetworkBackend& analytic = prebuilt.backend ? *prebuilt.backend : *own_backend;
+  const auto prices = prebuilt.pricer ? prebuilt.pricer->price(step, run, *topology, analytic)
+                                      : price_demands(step, run, *topology, analytic);
   progress("network demands priced");
 
   const LinkResources resources(topology->tiers(), step.graph.device_count());

@@ -1,0 +1,69 @@
+#include "sim/step/memory_layout.h"
+
+#include <algorithm>
+
+#include "sim/step/step_builder.h"
+
+namespace moesim::sim {
+
+RoutingDistribution routing_of(const workloads::RunSpec& run) {
+  RoutingDistribution d;
+  const auto& r = run.simulation.routing;
+  switch (r.distribution) {
+    case workloads::RoutingDistribution::kUniform:
+      d.kind = "uniform";
+      break;
+    case workloads::RoutingDistribution::kZipf:
+      d.kind = "zipf";
+      break;
+    case workloads::RoutingDistribution::kHistogram:
+      d.kind = "histogram";
+      break;
+  }
+  d.zipf_s = r.zipf_s;
+  d.histogram = r.histogram;
+  d.seed = r.seed;
+  return d;
+}
+
+std::vector<ExpertLoad> routing_draws(const workloads::RunSpec& run,
+                                      const workloads::ModelAccounting& accounting) {
+  std::vector<ExpertLoad> loads;
+  if (!run.model.is_moe()) return loads;
+  const auto draws = std::min<std::int64_t>(8, std::max<std::int64_t>(1, accounting.moe_layers));
+  const double tokens = routed_tokens_per_group(run);
+  for (std::int64_t l = 0; l < draws; ++l) {
+    loads.push_back(draw_expert_load(routing_of(run), static_cast<int>(run.model.experts),
+                                     static_cast<int>(run.model.top_k), tokens, run.model.capacity_factor,
+                                     static_cast<int>(l)));
+  }
+  return loads;
+}
+
+MemoryLayout memory_layout(const workloads::RunSpec& run, const workloads::ModelAccounting& accounting,
+                           const std::vector<ExpertLoad>& loads) {
+  const auto& p = run.parallelism;
+  const auto& m = run.model;
+  const double tp = static_cast<double>(p.tensor), stages = static_cast<double>(p.pipeline);
+  MemoryLayout layout;
+  layout.dense_params_per_device =
+      static_cast<double>(accounting.params_total - accounting.params_experts) / (tp * stages);
+  layout.expert_params_per_device =
+      static_cast<double>(accounting.params_experts) / (static_cast<double>(p.expert) * tp * stages);
+  layout.tokens_per_microbatch = static_cast<double>(run.training.global_batch_tokens) /
+                                 static_cast<double>(p.data) / static_cast<double>(p.micro_batches);
+  if (!m.is_moe()) return layout;
+  // The simulated devices of a stage: one per expert-parallel member up to one per expert; with experts
+  // sharded over several members, the first member of each expert's shard group.
+  const int ep = static_cast<int>(p.expert);
+  const int simulated = static_cast<int>(std::min<std::int64_t>(p.expert, m.experts));
+  for (int i = 0; i < simulated; ++i) {
+    const int member = m.experts >= p.expert ? i : i * (ep / static_cast<int>(m.experts));
+    for (const auto& load : loads)
+      layout.expert_copies_per_microbatch =
+          std::max(layout.expert_copies_per_microbatch, received_copies(run, load, member));
+  }
+  return layout;
+}
+
+}  // namespace moesim::sim
