@@ -68,14 +68,21 @@ struct ChipEnergyTracker::Impl {
     int communicating = 0;  // collectives and communication tasks in flight
     int marker = kNone;     // the marker running now
     sg4::ExecPtr marker_exec;
-    bool dirty = true;
+    bool dirty = false;
   };
   std::vector<sg4::Host*> hosts;
   double speed_flops;
   std::vector<Device> devices;
+  std::vector<int> dirty;              // devices whose counts changed since the last settle
   std::vector<sg4::ActivityPtr> keep;  // every activity started, alive until the run ends
   bool finished = false;
 
+  Device& touch(int d) {
+    auto& dev = devices[static_cast<std::size_t>(d)];
+    if (!dev.dirty) dirty.push_back(d);
+    dev.dirty = true;
+    return dev;
+  }
   sg4::Host* host(int device, int state) const {
     return hosts[static_cast<std::size_t>(kChipStates * device + state)];
   }
@@ -104,13 +111,13 @@ ChipEnergyTracker::ChipEnergyTracker(std::vector<sg4::Host*> state_hosts, double
   impl_->devices.resize(state_hosts.size() / kChipStates);
   impl_->hosts = std::move(state_hosts);
   impl_->speed_flops = speed_flops;
+  for (std::size_t d = 0; d < impl_->devices.size(); ++d) impl_->touch(static_cast<int>(d));  // idle at 0
 }
 
 ChipEnergyTracker::~ChipEnergyTracker() = default;
 
 void ChipEnergyTracker::compute_started(int device, ChipState state, double flops) {
-  auto& dev = impl_->devices[static_cast<std::size_t>(device)];
-  dev.dirty = true;
+  auto& dev = impl_->touch(device);
   if (state == ChipState::kCommunication) {
     ++dev.communicating;
     return;
@@ -120,8 +127,7 @@ void ChipEnergyTracker::compute_started(int device, ChipState state, double flop
 }
 
 void ChipEnergyTracker::compute_ended(int device, ChipState state) {
-  auto& dev = impl_->devices[static_cast<std::size_t>(device)];
-  dev.dirty = true;
+  auto& dev = impl_->touch(device);
   if (state == ChipState::kCommunication)
     --dev.communicating;
   else
@@ -129,30 +135,24 @@ void ChipEnergyTracker::compute_ended(int device, ChipState state) {
 }
 
 void ChipEnergyTracker::collective_started(const std::vector<int>& participants) {
-  for (int d : participants) {
-    ++impl_->devices[static_cast<std::size_t>(d)].communicating;
-    impl_->devices[static_cast<std::size_t>(d)].dirty = true;
-  }
+  for (int d : participants) ++impl_->touch(d).communicating;
 }
 
 void ChipEnergyTracker::collective_ended(const std::vector<int>& participants) {
-  for (int d : participants) {
-    --impl_->devices[static_cast<std::size_t>(d)].communicating;
-    impl_->devices[static_cast<std::size_t>(d)].dirty = true;
-  }
+  for (int d : participants) --impl_->touch(d).communicating;
 }
 
 void ChipEnergyTracker::settle() {
   if (impl_->finished) return;
-  for (std::size_t d = 0; d < impl_->devices.size(); ++d) {
-    auto& dev = impl_->devices[d];
-    if (!dev.dirty) continue;
+  for (int d : impl_->dirty) {
+    auto& dev = impl_->devices[static_cast<std::size_t>(d)];
     dev.dirty = false;
     const int want = dev.computing > 0 ? kNone : dev.communicating > 0 ? kCommunicationMarker : kIdleMarker;
     if (want == dev.marker) continue;
-    impl_->stop_marker(static_cast<int>(d));
-    impl_->start_marker(static_cast<int>(d), want);
+    impl_->stop_marker(d);
+    impl_->start_marker(d, want);
   }
+  impl_->dirty.clear();
 }
 
 void ChipEnergyTracker::finish() {
