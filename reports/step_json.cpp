@@ -32,7 +32,7 @@ void put_provenance(const sim::Provenance& p, nlohmann::json& j) {
 void put_run(const std::optional<sim::RunTotals>& run, nlohmann::json& j) {
   if (!run) {
     for (const char* k : {"steps_run", "time_to_train_s", "accelerator_hours_run", "energy_mwh_run",
-                          "tco2e_run", "cost_usd_run"})
+                          "tco2e_run", "embodied_tco2e_run", "cost_usd_run"})
       j[k] = nullptr;
     return;
   }
@@ -41,7 +41,61 @@ void put_run(const std::optional<sim::RunTotals>& run, nlohmann::json& j) {
   j["accelerator_hours_run"] = run->accelerator_hours;
   j["energy_mwh_run"] = run->energy_mwh;
   j["tco2e_run"] = or_null(run->tco2e);
+  j["embodied_tco2e_run"] = or_null(run->embodied_tco2e);
   j["cost_usd_run"] = or_null(run->cost_usd);
+}
+
+nlohmann::json energy_breakdown_json(const sim::StepEnergy& e) {
+  return {{"accelerators_j", e.accelerators_j},
+          {"accelerators_compute_j", e.accelerators_compute_j},
+          {"accelerators_memory_j", e.accelerators_memory_j},
+          {"accelerators_comm_j", e.accelerators_comm_j},
+          {"accelerators_idle_j", e.accelerators_idle_j},
+          {"hosts_j", e.hosts_j},
+          {"nics_j", e.nics_j},
+          {"switches_j", e.switches_j},
+          {"network_j", e.network_j},
+          {"it_j", e.it_j},
+          {"facility_overhead_j", e.facility_overhead_j},
+          {"facility_j", e.facility_j}};
+}
+
+/// The figures the energy came from: the chip by state, and each item the topology instantiates.
+nlohmann::json power_json(const sim::PowerSetup& p) {
+  const auto& f = p.figures;
+  const auto& n = p.inventory;
+  return {{"accelerator",
+           {{"compute_bound_w", p.model.compute_w},
+            {"memory_bound_w", p.model.memory_w},
+            {"communication_w", p.model.comm_w},
+            {"idle_w", p.model.idle_w},
+            {"basis", std::string(p.chip.basis)}}},
+          {"nodes", p.model.nodes},
+          {"host_w_per_node", f.host_w_per_node},
+          {"nic_ports", n.nic_ports},
+          {"nic_w_per_port", f.nic_w_per_port},
+          {"node_switches", n.node_switches},
+          {"node_switch_w", f.node_switch_w},
+          {"pcie_switches", n.pcie_switches},
+          {"pcie_switch_w", f.pcie_switch_w},
+          {"fabric_switches", n.fabric_switches},
+          {"fabric_switch_w", f.fabric_switch_w},
+          {"fabric_switch_ports", n.fabric_switch_ports},
+          {"switch_port_w", f.switch_port_w},
+          {"network_w", p.model.network_w()},
+          {"basis", f.basis}};
+}
+
+void put_energy(const sim::StepResult& r, nlohmann::json& j) {
+  j["energy_j_per_step"] = r.energy.facility_j;
+  j["energy_breakdown_j_per_step"] = energy_breakdown_json(r.energy);
+  j["mean_power_per_device_w"] = r.energy.mean_power_per_device_w;
+  j["power_model"] = r.power_model;
+  j["energy_engine"] = r.energy_engine;
+  j["energy_activity_model_j_per_step"] =
+      r.energy_activity_model ? nlohmann::json(r.energy_activity_model->facility_j) : nlohmann::json(nullptr);
+  j["power_figures"] = power_json(r.power);
+  j["pue"] = r.pue;
 }
 
 }  // namespace
@@ -108,15 +162,7 @@ nlohmann::json to_json(const sim::StepResult& r) {
                                   {"buffers", r.memory.buffers_bytes},
                                   {"total", r.memory.total_bytes()}};
   j["hbm_bytes"] = r.hbm_bytes;
-  j["energy_j_per_step"] = r.energy.facility_j;
-  j["energy_breakdown_j_per_step"] = {{"accelerators_j", r.energy.accelerators_j},
-                                      {"hosts_j", r.energy.hosts_j},
-                                      {"network_j", r.energy.network_j},
-                                      {"it_j", r.energy.it_j},
-                                      {"facility_j", r.energy.facility_j}};
-  j["mean_power_per_device_w"] = r.energy.mean_power_per_device_w;
-  j["power_model"] = r.power_model;
-  j["pue"] = r.pue;
+  put_energy(r, j);
   put_run(r.run, j);
   j["simulated_devices"] = r.simulated_devices;
   j["ops"] = r.ops;

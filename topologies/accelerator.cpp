@@ -53,12 +53,35 @@ namespace {
 //  Assumptions where our sources have no figure (stated, applied alike): chips with no MAMF entry (V100,
 //  K40) take A100's bf16 fraction; formats with no entry (fp32, tf32, int8) take the chip's bf16 fraction
 //  (int8: its fp8 one); chips with no STREAM figure (V100, K40, TPUs) take 0.86, the mean of [AZ].
+//  Power by activity state (ChipPowerStates). Measured per state only where a source has the figure:
+//  [GC3]/[GC4] give each TPU chip's measured minimum and maximum, taken as idle and compute-bound. For the
+//  GPUs our sources give only the TDP/TGP ([V100] [A100] [H100] [H200] [K40]), so every GPU state is derived
+//  from it: compute-bound = TDP (training GEMMs run at the board power limit: their clocks follow the data's
+//  switching power, DeepGEMM#116 in kernels-state-of-the-art.md); idle = 30% of TDP (no GPU idle figure in
+//  our sources; the only chip with both, TPU v3, idles at 123 W of its 450 W TDP = 27% [GC3][PAT T4]). For
+//  every chip, memory-bound = idle + 1/2 and communication = idle + 1/4 of (compute-bound - idle): stated
+//  assumptions (no source of ours measures a chip in these states), applied alike, never fitted.
 // NVLink "bidirectional" totals are halved to get one direction. GPU memory sizes are the datasheets' GB
 // (1e9 bytes); TPU memory is documented in GiB.
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 constexpr double kStreamAssumed = 0.86;  // mean of [AZ] 0.89, 0.83, 0.86
 constexpr double kLaunchGpu = 4e-6;      // [LAUNCH]
 constexpr double kMxuCeiling = 0.996;    // [BOOK] 95.6 / 96 ms
+
+constexpr double kIdleFractionOfTdp = 0.30;   // see "Power by activity state" above
+constexpr double kMemoryBoundShare = 0.50;    // of the dynamic range (compute-bound - idle), assumed
+constexpr double kCommunicationShare = 0.25;  // of the dynamic range, assumed
+
+/// States from a chip's idle and compute-bound power, the other two by the stated shares of the range.
+ChipPowerStates states_between(double idle_w, double compute_w, std::string_view basis) {
+  const double range = compute_w - idle_w;
+  return {compute_w, idle_w + kMemoryBoundShare * range, idle_w + kCommunicationShare * range, idle_w, basis};
+}
+
+/// States of a chip whose only power figure is its TDP.
+ChipPowerStates states_from_tdp(double tdp_w, std::string_view basis) {
+  return states_between(kIdleFractionOfTdp * tdp_w, tdp_w, basis);
+}
 
 using F = NumberFormat;
 constexpr std::size_t idx(NumberFormat f) {
@@ -115,6 +138,7 @@ AcceleratorSpec tpuv3() {
                     {}};
   a.matmul = tpu_formats(123e12, 0);  // v3 MXUs are bf16-only [GC3]
   a.compute = tpu_arch(2);            // [BOOK] 2 MXUs per TensorCore
+  a.power_states = states_between(123.0, 262.0, "measured chip min/max [GC3]; memory, communication derived");
   return a;
 }
 
@@ -135,6 +159,7 @@ AcceleratorSpec tpuv4() {
                     {}};
   a.matmul = tpu_formats(275e12, 275e12);  // [GC4] 275 TFLOP/s bf16 or int8
   a.compute = tpu_arch(4);                 // [BOOK] 4 MXUs per TensorCore
+  a.power_states = states_between(90.0, 192.0, "measured chip min/max [GC4]; memory, communication derived");
   return a;
 }
 
@@ -156,6 +181,7 @@ AcceleratorSpec v100() {
   a.matmul[idx(F::kFp16)] = {125e12, 0.869, 1};   // [V100W]; ceiling: A100's [MAMF] (assumption)
   a.matmul[idx(F::kFp32)] = {15.7e12, 0.869, 1};  // [V100W]
   a.compute = gpu_arch(80, kStreamAssumed, "Tesla V100-SXM2");  // [V100W] 80 SMs
+  a.power_states = states_from_tdp(300.0, "TDP 300 W only [V100]; other states derived");
   return a;
 }
 
@@ -181,6 +207,7 @@ AcceleratorSpec a100() {
   a.matmul[idx(F::kFp32)] = {19.5e12, mamf, 1};
   a.matmul[idx(F::kInt8)] = {624e12, mamf, 1};
   a.compute = gpu_arch(108, 1.70 / 2.039 /*[AZ]*/, "NVIDIA A100-SXM4");
+  a.power_states = states_from_tdp(400.0, "TDP 400 W only [A100]; other states derived");
   a.compute.fused_attention_fraction_d64 = 176.0 / 312;           // [FA]
   a.compute.fused_attention_fraction_d128 = 203.0 / 312;          // [FA]
   a.compute.fused_attention_short_sequence_factor = 132.0 / 176;  // [FA] d64, 512 vs 16k tokens
@@ -214,6 +241,7 @@ AcceleratorSpec hopper(std::string name, std::string description, double hbm_byt
   a.compute.fused_attention_fraction_d64 = 296.0 / 989;           // [FA] H100 FlashAttention-2
   a.compute.fused_attention_fraction_d128 = 338.0 / 989;          // [FA]
   a.compute.fused_attention_short_sequence_factor = 215.0 / 296;  // [FA] d64, 512 vs 16k tokens
+  a.power_states = states_from_tdp(700.0, "TDP/TGP 700 W only [H100][H200]; other states derived");
   return a;
 }
 
@@ -234,6 +262,7 @@ AcceleratorSpec k40() {
                     {}};
   a.matmul[idx(F::kFp32)] = {4.29e12, 0.869, 1};          // [K40W]; ceiling: A100's [MAMF] (assumption)
   a.compute = gpu_arch(15, kStreamAssumed, "Tesla K40");  // [K40W] 15 SMX
+  a.power_states = states_from_tdp(235.0, "TDP 235 W only [K40]; other states derived");
   return a;
 }
 
@@ -298,6 +327,15 @@ double AcceleratorSpec::compute_power_w() const {
   if (busy_power_w) return *busy_power_w;
   if (tdp_w) return *tdp_w;
   return 0;
+}
+
+ChipPowerStates AcceleratorSpec::power() const {
+  if (!power_states.empty()) return power_states;
+  if (idle_power_w && max_power_w)
+    return states_between(*idle_power_w, *max_power_w,
+                          "measured chip min/max; memory, communication derived");
+  if (tdp_w) return states_from_tdp(*tdp_w, "TDP only; other states derived");
+  return {};
 }
 
 std::span<const AcceleratorSpec> accelerators() {

@@ -51,6 +51,18 @@ struct ComputeArchitecture {
   std::string_view cuda_name;  ///< device name CUDA reports (to check a profile DB); empty for TPUs
 };
 
+/// Chip power in each activity state of a training step, watts (sim/step/energy_model.h charges them by the
+/// step's activity breakdown). Each preset says in accelerator.cpp whether its figures are measured or
+/// derived from the TDP, and how.
+struct ChipPowerStates {
+  double compute_bound_w = 0;  ///< running compute-bound kernels (matrix products at the power limit)
+  double memory_bound_w = 0;   ///< running memory-bound kernels (norms, activations, permutes, optimizer)
+  double communication_w = 0;  ///< no kernel computing, a collective in flight (copy engines, links busy)
+  double idle_w = 0;           ///< waiting with clocks up: pipeline bubble, slower peers, nothing in flight
+  std::string_view basis;      ///< one line: where the four figures come from
+  bool empty() const { return compute_bound_w <= 0; }
+};
+
 /// One accelerator chip as the performance and energy models see it. Every number of a preset carries its
 /// source in accelerator.cpp (datasheets, Google Cloud TPU docs, Patterson et al. 2021, arXiv 2104.10350).
 /// Bandwidths are bytes per second; "per direction" where a link is full-duplex.
@@ -73,9 +85,14 @@ struct AcceleratorSpec {
   /// Matrix-multiply peaks and ceilings, indexed by NumberFormat.
   std::array<MatmulFormat, kNumberFormats> matmul{};
   ComputeArchitecture compute;
+  /// Power by activity state when the preset has its own figures; empty = derived from the TDP (power()).
+  ChipPowerStates power_states{};
 
   /// Power to charge while the chip computes: busy_power_w, else tdp_w (an upper bound), else 0.
   double compute_power_w() const;
+  /// Power by activity state: power_states when set, else derived from measured min/max or the TDP by the
+  /// rules of accelerator.cpp (all zero for a preset with neither).
+  ChipPowerStates power() const;
   /// The chip's matrix unit in `format`, or nullptr when it has none.
   const MatmulFormat* matmul_format(NumberFormat format) const;
   /// "fp32, bf16, ..." — the formats the chip multiplies in (for error messages).

@@ -9,6 +9,62 @@ namespace {
 
 // Bandwidths are one direction. NVLink per GPU: half of the datasheet's bidirectional total
 // (accelerator.cpp).
+
+// Power besides the accelerators (ClusterPowerSpec). Sources:
+//  [LAT]  Latif et al. 2024, "Empirical Measurements of AI Training Power Demand on a GPU-Accelerated Node"
+//         (arXiv 2412.08602; IEEE Access 13, 2025): an 8-GPU H100 HGX node peaked at 8.48 kW while training
+//         with its GPUs near full utilisation, against the 10.2 kW rating of a DGX H100 (DGX H100 user
+//         guide).
+//  [DGXA] DGX A100: 6.5 kW maximum (6 x 3 kW supplies, published-figures.md §9).
+//  [OSFP] NVIDIA MMS4X00-NS400 400G single-port OSFP transceiver (the NIC end of a SuperPOD link): 9 W
+//         typical; QM97xx user manual ("Interfaces"): switch cages take class-8 (17 W) twin-port OSFPs, i.e.
+//         8.5 W per 400G port.
+//  [GC3] [GC4] [PAT T3] [GLaM]: measured chip mean and measured system average per TPU chip
+//  (accelerator.cpp). [M]    a figure recalled but not confirmed from a primary copy here (ConnectX adapters,
+//  NVSwitch chips,
+//         QM9700/QM8790 chassis): each is marked, and each moves only the split of a measured or rated total
+//         between hosts, NICs and switches, except the fabric-switch chassis.
+// Traffic-dependent power: none of these sources gives a switch's or NIC's power as a function of its load,
+// so every figure is static (drawn whether the link is busy or not).
+
+/// DGX H100 SuperPOD. [LAT]: 8,480 W - 8 x 700 W GPUs at their limit = 2,880 W for the rest of a node, split
+/// into 8 NIC ports of 29 W (ConnectX-7 adapter 20 W [M] + transceiver 9 W [OSFP]), 4 NVSwitch chips of
+/// 100 W [M] and the host's remaining 2,248 W (2 Xeon 8480C, 2 TB DRAM, 2 BlueField-3, NVMe, fans, supplies).
+/// QM9700 chassis 750 W [M] plus 8.5 W per cabled port [OSFP].
+ClusterPowerSpec dgx_h100_power() {
+  constexpr double nic_w = 20.0 + 9.0, nvswitch_w = 4 * 100.0;
+  return {8480.0 - 8 * 700.0 - 8 * nic_w - nvswitch_w,
+          nic_w,
+          nvswitch_w,
+          0,
+          750.0,
+          17.0 / 2,
+          "node: measured peak [Latif 2024] less GPU TDPs, split by [M] NIC/NVSwitch figures; QM9700 [M]"};
+}
+
+/// DGX A100-class servers. No training measurement of a DGX A100 in our sources: the H100 node's measured
+/// peak over its rating (8.48 / 10.2 kW [LAT]) applied to the 6.5 kW rating [DGXA] gives 5.40 kW, less
+/// 8 x 400 W GPUs = 2,204 W for the rest, split into 8 NIC ports of 20 W (ConnectX-6 adapter 15 W [M] + HDR
+/// QSFP56 optics 5 W [M]), 6 NVSwitch chips of 60 W [M] and the host's remaining 1,684 W. QM8790 chassis
+/// 250 W [M] plus 5 W per cabled port [M].
+ClusterPowerSpec dgx_a100_power() {
+  constexpr double nic_w = 15.0 + 5.0, nvswitch_w = 6 * 60.0;
+  const double rest_w = 6500.0 * 8480.0 / 10200.0 - 8 * 400.0;
+  return {rest_w - 8 * nic_w - nvswitch_w,
+          nic_w,
+          nvswitch_w,
+          0,
+          250.0,
+          5.0,
+          "node: rated maximum x H100's measured/rated ratio [Latif 2024] less GPU TDPs; [M] splits"};
+}
+
+/// TPU hosts of 4 chips: measured system average per chip less measured chip mean, x 4 (everything outside
+/// the chip: host CPUs, DRAM, the data-centre NIC, fans, the share of ICI optics). ICI links are chip to
+/// chip: the torus has no NIC or switch of its own.
+ClusterPowerSpec tpu_host_power(double system_w_per_chip, double chip_mean_w, const char* basis) {
+  return {4 * (system_w_per_chip - chip_mean_w), 0, 0, 0, 0, 0, basis};
+}
 ClusterSpec dgx_a100_superpod() {
   // NVIDIA DGX SuperPOD reference architecture with DGX A100 (RA-09950-001, Nov 2020): 140 DGX A100 in 7
   // scalable units of 20; 8 ConnectX-6 HDR 200 Gb/s NICs per node, one per GPU (rail-optimised); 40-port
@@ -23,6 +79,7 @@ ClusterSpec dgx_a100_superpod() {
   s.node = {8, NodeFabric::kNvSwitch, 300e9, 1e-6, 8, 200e9 / 8, 1e-6, 0, 1e-6};
   s.fabric = FabricType::kFatTree;
   s.fat_tree = {3, 40, 1.0, true, 200e9 / 8, 1e-6};
+  s.power = dgx_a100_power();
   // QM8790 is an NVIDIA Quantum HDR switch, which has SHARPv2 in-network reduction (QM8700/QM8790 product
   // brief); NCCL uses it only through the CollNet plugin, off by default (collectives.sharp).
   s.fat_tree.sharp = true;
@@ -45,6 +102,7 @@ ClusterSpec dgx_h100_superpod() {
   s.node = {8, NodeFabric::kNvSwitch, 450e9, 1e-6, 8, 400e9 / 8, 1e-6, 0, 1e-6};
   s.fabric = FabricType::kFatTree;
   s.fat_tree = {2, 64, 1.0, true, 400e9 / 8, 1e-6};
+  s.power = dgx_h100_power();
   // Third-generation NVSwitch of the DGX H100 reduces and multicasts in the switch (NVLink SHARP, "NVLS";
   // NVIDIA DGX H100 user guide / NVSwitch whitepaper); NCCL uses it on sm90 by default (NCCL_NVLS_ENABLE).
   s.node.nvls = true;
@@ -63,6 +121,7 @@ ClusterSpec tpuv3_pod() {
   s.devices = 1024;
   s.fabric = FabricType::kTorus;
   s.torus = {{32, 32}, 1, 4, 656e9 / 8, 1e-6, {}};
+  s.power = tpu_host_power(283.0, 220.0, "host: TPU v3 system average [Patterson T3] less chip mean [GC3]");
   return s;
 }
 
@@ -77,6 +136,7 @@ ClusterSpec tpuv4_pod() {
   s.devices = 4096;
   s.fabric = FabricType::kTorus;
   s.torus = {{16, 16, 16}, 4, 4, 400e9 / 8, 1e-6, {}};
+  s.power = tpu_host_power(326.0, 170.0, "host: TPU v4 system average [GLaM] less chip mean [GC4]");
   return s;
 }
 
@@ -93,6 +153,7 @@ ClusterSpec tutel_ndm_a100_v4() {
   s.node = {8, NodeFabric::kNvSwitch, 300e9, 1e-6, 8, 200e9 / 8, 1e-6, 0, 1e-6};
   s.fabric = FabricType::kFatTree;
   s.fat_tree = {2, 40, 1.0, false, 200e9 / 8, 1e-6};
+  s.power = dgx_a100_power();  // assumption: the same class of 8 x A100 + 8 x HDR server and HDR switches
   return s;
 }
 
@@ -109,6 +170,7 @@ ClusterSpec k40_pcie_cluster() {
   s.node = {4, NodeFabric::kPcie, 15.75e9, 1e-6, 1, 56e9 / 8, 1e-6, 0, 1e-6};
   s.fabric = FabricType::kFatTree;
   s.fat_tree = {2, 36, 1.0, false, 56e9 / 8, 1e-6};
+  s.power.basis = "no figures for these servers: set energy.host_power_w_per_node and the network keys";
   return s;
 }
 

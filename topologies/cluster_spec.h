@@ -143,6 +143,19 @@ struct CollectiveSettings {
   std::map<std::string, HopCalibration> calibration;  ///< by hop class: nvlink, pcie, network, ici
 };
 
+/// What a cluster draws besides its accelerators, watts; zero = no figure. Sources per preset in
+/// cluster_presets.cpp; the scenario's `energy:` section can override every field.
+struct ClusterPowerSpec {
+  double host_w_per_node = 0;  ///< a server less its accelerators, scale-out NICs and in-node switches: CPUs,
+                               ///< DRAM, storage, DPUs, fans, BMC, power-supply losses
+  double nic_w_per_port = 0;   ///< one scale-out NIC port with its transceiver
+  double node_switch_w = 0;    ///< the scale-up switch chips of one server together (NVSwitches)
+  double pcie_switch_w = 0;    ///< one PCIe switch (PCIe servers, GPUs sharing a NIC)
+  double fabric_switch_w = 0;  ///< one fabric switch (leaf, spine, core, router) without port transceivers
+  double switch_port_w = 0;    ///< the transceiver of one cabled fabric-switch port
+  std::string basis;           ///< one line: where the figures come from
+};
+
 /// A whole cluster as the scenario describes it. Built by parse_cluster() or from a preset
 /// (cluster_presets.h); turned into a graph by make_topology() (topology_factory.h).
 struct ClusterSpec {
@@ -156,6 +169,7 @@ struct ClusterSpec {
   TorusSpec torus;
   DragonflySpec dragonfly;
   CollectiveSettings collectives;
+  ClusterPowerSpec power{};
 
   int device_count() const { return devices; }
   /// Servers: devices / node.gpus for switched fabrics, devices / chips_per_host for a torus.

@@ -53,6 +53,7 @@ inline constexpr double kMaxCapacityFactor = 1'000;
 inline constexpr double kMaxZipfExponent = 100;
 inline constexpr double kMaxPue = 10;
 inline constexpr double kMaxGridKgPerKwh = 100;
+inline constexpr double kMaxEmbodiedKgPerAcceleratorHour = 100;
 inline constexpr double kMaxUsdPerAcceleratorHour = 1e6;
 inline constexpr double kMaxTotalTokens = 1e18;
 inline constexpr double kMaxHistogramWeight = 1e15;

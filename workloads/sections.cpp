@@ -177,17 +177,60 @@ SimulationSpec parse_simulation_section(const YamlMap& s) {
   return out;
 }
 
+namespace {
+
+double grid_intensity(const YamlMap& s, EnergySpec& e) {
+  const auto region = s.optional_string("grid_region");
+  if (region.has_value() == s.has("grid_kgco2e_per_kwh"))
+    s.fail(region ? "grid_region" : "grid_kgco2e_per_kwh",
+           "give exactly one of grid_kgco2e_per_kwh (a number) and grid_region (a named grid)");
+  if (!region)
+    return s.quantity("grid_kgco2e_per_kwh", Unit::kCount, Bound::kNonNegative, limits::kMaxGridKgPerKwh);
+  const auto* g = find_grid_region(*region);
+  if (g == nullptr) {
+    std::string names;
+    for (const auto& r : grid_regions()) names += (names.empty() ? "" : ", ") + std::string(r.name);
+    s.fail("grid_region", "one of " + names + ", got '" + *region + "'");
+  }
+  e.grid_region = g->name;
+  return g->kgco2e_per_kwh;
+}
+
+ChipPowerOverride parse_chip_power(const YamlMap& c) {
+  ChipPowerOverride o;
+  o.compute_bound_w = c.optional_quantity("compute_bound", Unit::kPower);
+  o.memory_bound_w = c.optional_quantity("memory_bound", Unit::kPower);
+  o.communication_w = c.optional_quantity("communication", Unit::kPower);
+  o.idle_w = c.optional_quantity("idle", Unit::kPower, Bound::kNonNegative);
+  c.finish({"compute_bound", "memory_bound", "communication", "idle"});
+  return o;
+}
+
+}  // namespace
+
 EnergySpec parse_energy_section(const YamlMap& s) {
   EnergySpec e;
   e.present = true;
   e.pue = s.quantity("pue", Unit::kCount, Bound::kPositive, limits::kMaxPue);
   if (e.pue < 1.0)
     s.fail("pue", "expected a PUE of at least 1.0 (facility power / IT power), got " + std::to_string(e.pue));
-  e.grid_kgco2e_per_kwh =
-      s.quantity("grid_kgco2e_per_kwh", Unit::kCount, Bound::kNonNegative, limits::kMaxGridKgPerKwh);
+  e.grid_kgco2e_per_kwh = grid_intensity(s, e);
   e.system_power_w_per_accelerator = s.optional_quantity("system_power_w_per_accelerator", Unit::kPower);
-  e.host_power_w_per_node = s.optional_quantity("host_power_w_per_node", Unit::kPower, Bound::kNonNegative);
-  s.finish({"pue", "grid_kgco2e_per_kwh", "system_power_w_per_accelerator", "host_power_w_per_node"});
+  const auto watts = [&](const char* key) {
+    return s.optional_quantity(key, Unit::kPower, Bound::kNonNegative);
+  };
+  e.host_power_w_per_node = watts("host_power_w_per_node");
+  e.nic_power_w_per_port = watts("nic_power_w_per_port");
+  e.node_switch_power_w = watts("node_switch_power_w");
+  e.switch_power_w = watts("switch_power_w");
+  e.switch_port_power_w = watts("switch_port_power_w");
+  if (auto c = s.optional_map("chip_power")) e.chip_power = parse_chip_power(*c);
+  e.embodied_kgco2e_per_accelerator_hour =
+      s.optional_quantity("embodied_kgco2e_per_accelerator_hour", Unit::kCount, Bound::kNonNegative,
+                          limits::kMaxEmbodiedKgPerAcceleratorHour);
+  s.finish({"pue", "grid_kgco2e_per_kwh", "grid_region", "system_power_w_per_accelerator",
+            "host_power_w_per_node", "nic_power_w_per_port", "node_switch_power_w", "switch_power_w",
+            "switch_port_power_w", "chip_power", "embodied_kgco2e_per_accelerator_hour"});
   return e;
 }
 

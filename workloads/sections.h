@@ -27,8 +27,10 @@ TrainingSpec parse_training_section(const YamlMap& section);
 /// training.total_tokens.
 SimulationSpec parse_simulation_section(const YamlMap& section);
 
-/// `energy:` pue (>= 1) and grid_kgco2e_per_kwh (>= 0) required; system_power_w_per_accelerator and
-/// host_power_w_per_node optional (W, suffixes allowed).
+/// `energy:` pue (>= 1) required; grid_kgco2e_per_kwh (>= 0) or grid_region (grid_regions()), exactly one;
+/// optional (W, suffixes allowed): system_power_w_per_accelerator, host_power_w_per_node,
+/// nic_power_w_per_port, node_switch_power_w, switch_power_w, switch_port_power_w, chip_power {compute_bound,
+/// memory_bound, communication, idle}; embodied_kgco2e_per_accelerator_hour (>= 0).
 EnergySpec parse_energy_section(const YamlMap& section);
 
 /// `cost:` usd_per_accelerator_hour (>= 0, required).

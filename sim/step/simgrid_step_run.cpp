@@ -8,6 +8,18 @@
 namespace moesim::sim {
 namespace {
 
+/// The chip's state while a non-collective op runs, as the activity breakdown classes it.
+network::ChipState chip_state_of(const Op& op) {
+  if (is_communication(op.category)) return network::ChipState::kCommunication;
+  return op.memory_bound ? network::ChipState::kMemoryBound : network::ChipState::kComputeBound;
+}
+
+/// What the energy plugins charge: the chip's four states and every link's static share of the network.
+network::DagPower dag_power(const PowerSetup& power, const topologies::Topology& topology) {
+  const auto& p = power.model;
+  return {p.compute_w, p.memory_w, p.comm_w, p.idle_w, link_static_w(topology, power)};
+}
+
 /// The DAG task of every op (a collective's participants share one task) and the tasks themselves.
 struct Mapping {
   std::vector<int> task_of_op;
@@ -31,10 +43,13 @@ Mapping map_ops(const StepGraph& graph) {
         m.dag.tasks.push_back(task);
       }
       m.task_of_op[i] = t;
+      auto& participants = m.dag.tasks[static_cast<std::size_t>(t)].participants;
+      if (std::find(participants.begin(), participants.end(), op.device) == participants.end())
+        participants.push_back(op.device);
       continue;
     }
     m.task_of_op[i] = static_cast<int>(m.dag.tasks.size());
-    m.dag.tasks.push_back({op.device, op.duration_s, -1, {}});
+    m.dag.tasks.push_back({op.device, op.duration_s, -1, {}, chip_state_of(op), {}});
   }
   return m;
 }
@@ -66,12 +81,25 @@ void add_edges(const StepGraph& graph, Mapping& m) {
 }  // namespace
 
 Schedule schedule_step_on_simgrid(const BuiltStep& step, const workloads::RunSpec& run,
-                                  const topologies::Topology& topology, network::BackendKind kind) {
+                                  const topologies::Topology& topology, network::BackendKind kind,
+                                  const PowerSetup* power, std::optional<PluginEnergy>* energy) {
   auto m = map_ops(step.graph);
   add_edges(step.graph, m);
   for (auto& schedules : demand_schedules(step, run, topology))
     m.dag.collectives.push_back({std::move(schedules)});
-  const auto times = network::run_step_dag(m.dag, topology, kind);
+  const bool plugins = power != nullptr && energy != nullptr && !power->model.measured_system_w_per_device;
+  const auto dag_watts = plugins ? dag_power(*power, topology) : network::DagPower{};
+  const auto times = network::run_step_dag(m.dag, topology, kind, {}, plugins ? &dag_watts : nullptr);
+  if (plugins && times.energy) {
+    // Each simulated device stands for devices / simulated of the cluster's, as in the activity breakdown.
+    const double scale =
+        static_cast<double>(topology.device_count()) / std::max(1, step.graph.device_count());
+    PluginEnergy e;
+    for (std::size_t s = 0; s < e.accelerator_state_j.size(); ++s)
+      e.accelerator_state_j[s] = times.energy->chip_state_j[s] * scale;
+    e.network_j = times.energy->links_j;
+    *energy = e;
+  }
   Schedule s;
   const auto n = step.graph.ops().size();
   s.start_s.resize(n);

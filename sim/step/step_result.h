@@ -8,6 +8,7 @@
 #include "sim/step/compute_model.h"
 #include "sim/step/energy_model.h"
 #include "sim/step/memory_model.h"
+#include "sim/step/power_setup.h"
 #include "sim/step/step_breakdown.h"
 #include "sim/step/step_graph.h"
 #include "workloads/accounting.h"
@@ -55,8 +56,9 @@ struct RunTotals {
   double time_to_train_s = 0;
   double accelerator_hours = 0;
   double energy_mwh = 0;
-  std::optional<double> tco2e;     ///< with an energy section
-  std::optional<double> cost_usd;  ///< with a cost section
+  std::optional<double> tco2e;           ///< with an energy section
+  std::optional<double> embodied_tco2e;  ///< with energy.embodied_kgco2e_per_accelerator_hour
+  std::optional<double> cost_usd;        ///< with a cost section
 };
 
 /// One op of a traced device's timeline, for Chrome / Perfetto traces.
@@ -99,7 +101,11 @@ struct StepResult {
   MemoryBreakdown memory;  ///< per device, most loaded pipeline stage
   double hbm_bytes = 0;    ///< what one accelerator holds
   StepEnergy energy;
-  std::string power_model;  ///< "measured system power per accelerator" or "activity states"
+  std::string power_model;    ///< "measured system power per accelerator" or "activity states"
+  std::string energy_engine;  ///< "analytic" or "simgrid energy plugins" (--backend ptask|flow)
+  /// SimGrid runs: the activity model integrated on the same schedule, to compare with the plugins'.
+  std::optional<StepEnergy> energy_activity_model;
+  PowerSetup power;  ///< the figures the energy was computed from
   double pue = 1;
   std::optional<RunTotals> run;
   int simulated_devices = 0;

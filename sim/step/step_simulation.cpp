@@ -12,6 +12,7 @@
 #include "sim/step/compute_setup.h"
 #include "sim/step/memory_layout.h"
 #include "sim/step/network_pricer.h"
+#include "sim/step/power_setup.h"
 #include "sim/step/simgrid_step_run.h"
 #include "sim/step/step_builder.h"
 #include "sim/step/step_scheduler.h"
@@ -42,26 +43,6 @@ network::BackendKind backend_of(const workloads::RunSpec& run, const SimulateOpt
       return network::BackendKind::kFlow;
   }
   return network::BackendKind::kAnalytic;
-}
-
-/// Power of the accelerators by activity. Measured chip figures where the preset has them; where it does
-/// not, these stated assumptions: memory-bound kernels draw as much as compute-bound ones; a chip waiting
-/// on communication draws idle plus half its dynamic range; idle is 30% of TDP (no idle figure in our
-/// sources for the GPUs: see topologies/accelerator.cpp).
-PowerModel power_of(const topologies::AcceleratorSpec& acc, const workloads::RunSpec& run,
-                    const topologies::ClusterSpec& cluster) {
-  PowerModel p;
-  p.compute_w = acc.compute_power_w();
-  p.memory_w = p.compute_w;
-  p.idle_w = acc.idle_power_w ? *acc.idle_power_w : 0.3 * p.compute_w;
-  p.comm_w = p.idle_w + 0.5 * (p.compute_w - p.idle_w);
-  p.devices_per_node = std::max(1, cluster.device_count() / std::max(1, cluster.node_count()));
-  if (run.energy.present) {
-    p.pue = run.energy.pue;
-    p.host_w_per_node = run.energy.host_power_w_per_node.value_or(0.0);
-    p.measured_system_w_per_device = run.energy.system_power_w_per_accelerator;
-  }
-  return p;
 }
 
 /// The SimGrid engines simulate every transfer of the step (flow: every flow; ptask: every phase as a
@@ -158,6 +139,8 @@ std::optional<RunTotals> run_totals(const workloads::RunSpec& run, const StepRes
   t.accelerator_hours = t.time_to_train_s * r.provenance.devices / 3600.0;
   t.energy_mwh = r.energy.facility_j * t.steps / 3.6e9;
   if (run.energy.present) t.tco2e = t.energy_mwh * run.energy.grid_kgco2e_per_kwh;
+  if (const auto& e = run.energy.embodied_kgco2e_per_accelerator_hour)
+    t.embodied_tco2e = t.accelerator_hours * *e / 1e3;
   if (run.cost.present) t.cost_usd = t.accelerator_hours * run.cost.usd_per_accelerator_hour;
   return t;
 }
@@ -222,6 +205,7 @@ StepResult simulate_step(const Scenario& scenario, const SimulateOptions& option
   std::unique_ptr<topologies::Topology> own_topology;
   if (!prebuilt.topology) own_topology = topologies::make_topology(cluster);
   const topologies::Topology* topology = prebuilt.topology ? prebuilt.topology : own_topology.get();
+  const auto power = power_of(acc, run, cluster, *topology);
   const auto backend_kind = backend_of(run, options);
   // Every demand is priced analytically (its traffic counters, and its time alone for the analytic run);
   // with a SimGrid backend the whole step then runs on SimGrid, which does the link sharing itself.
@@ -236,11 +220,12 @@ StepResult simulate_step(const Scenario& scenario, const SimulateOptions& option
                                       : price_demands(step, run, *topology, analytic);
   progress("network demands priced");
 
+  std::optional<PluginEnergy> plugins;  // joules SimGrid's energy plugins measured (SimGrid backends)
   const LinkResources resources(topology->tiers(), step.graph.device_count());
   assign_collective_costs(step.graph, prices, resources);
   const auto schedule = backend_kind == network::BackendKind::kAnalytic
                             ? schedule_step(step.graph, resources.count())
-                            : schedule_step_on_simgrid(step, run, *topology, backend_kind);
+                            : schedule_step_on_simgrid(step, run, *topology, backend_kind, &power, &plugins);
   const auto breakdown = breakdown_step(step.graph, schedule);
   progress("step simulated: " + std::to_string(schedule.events) + " events");
 
@@ -273,11 +258,7 @@ StepResult simulate_step(const Scenario& scenario, const SimulateOptions& option
   r.routing = summarise_routing(run, loads);
   r.memory = step.memory;
   r.hbm_bytes = acc.hbm_bytes;
-  const auto power = power_of(acc, run, cluster);
-  r.energy = step_energy(power, breakdown.mean_s, cluster.device_count(), r.step_time_s);
-  r.power_model =
-      power.measured_system_w_per_device ? "measured system power per accelerator" : "activity states";
-  r.pue = power.pue;
+  fill_energy(power, breakdown.mean_s, plugins, r);
   r.run = run_totals(run, r);
   r.simulated_devices = step.graph.device_count();
   r.ops = step.graph.ops().size();

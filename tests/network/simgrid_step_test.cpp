@@ -56,6 +56,26 @@ TEST(SimGridStep, TasksStartWhenTheirDependenciesEnd) {
   EXPECT_NEAR(t.end_s[3], t.end_s[2] + 0.3, 1e-6);
 }
 
+TEST(SimGridStep, ScheduleOfNoTransferStillPaysItsLatency) {
+  // One schedule of no phase but a 1 ms launch, one whose only phase moves nothing but has 2 ms of
+  // overhead, beside a 0.1 s transfer: the collective ends with the transfer; alone, the two latency-only
+  // schedules take 1 ms and 2 ms.
+  Schedule launch_only;
+  launch_only.launch_s = 1e-3;
+  Schedule empty_phase;
+  empty_phase.phases.resize(1);
+  empty_phase.phases[0].overhead_s = 2e-3;
+  StepDag dag;
+  dag.compute_devices = 1;
+  dag.collectives = {DagCollective{{launch_only}}, DagCollective{{empty_phase}},
+                     DagCollective{{launch_only, empty_phase, cross_node(1e9).schedules[0]}}};
+  dag.tasks = {{0, 0.0, 0, {}}, {0, 0.0, 1, {}}, {0, 0.0, 2, {}}};
+  const auto t = run_step_dag(dag, kFabric, BackendKind::kPtask);
+  EXPECT_NEAR(t.end_s[0], 1e-3, 1e-9);
+  EXPECT_NEAR(t.end_s[1], 2e-3, 1e-9);
+  EXPECT_NEAR(t.end_s[2], 0.1, 0.005);
+}
+
 TEST(SimGridStep, AnalyticIsNotASimGridEngine) {
   EXPECT_THROW(run_step_dag(two_collectives(true), kFabric, BackendKind::kAnalytic), std::invalid_argument);
 }

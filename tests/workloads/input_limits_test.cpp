@@ -184,7 +184,8 @@ TEST(InputLimits, OverridesKeepLinesAndBlameTheOption) {
   EXPECT_HAS(msg, "--set model.experts=abc: key 'model.experts': expected a whole number");
   EXPECT_EQ(msg.find("s.yaml"), std::string::npos) << msg;
   msg = scenario_error(kBase, {"energy.pue=1.1"});  // a section created by --set, missing a key
-  EXPECT_HAS(msg, "--set energy.pue=1.1: key 'energy.grid_kgco2e_per_kwh': is required");
+  EXPECT_HAS(
+      msg, "--set energy.pue=1.1: key 'energy.grid_kgco2e_per_kwh': give exactly one of grid_kgco2e_per_kwh");
   EXPECT_HAS(scenario_error(kBase, {"model"}), "--set model: expected KEY=VALUE");
   EXPECT_HAS(scenario_error(kBase, {"model..experts=3"}), "a dotted key");
   EXPECT_HAS(scenario_error(kBase, {"name.x=3"}), "'name', which is not a mapping");
