@@ -8,7 +8,7 @@
 #include <string>
 
 #include "reports/output_check.h"
-#include "sim/step/step_simulation.h"
+#include "reports/scenario_run.h"
 #include "topologies/cluster_spec.h"
 #include "workloads/accounting.h"
 #include "workloads/run_spec.h"
@@ -36,7 +36,7 @@ void run_one(const std::string& text) {
     return;
   sim::SimulateOptions options;
   options.backend = "analytic";
-  reports::check_finite_output(sim::simulate_scenario(root, "fuzz.yaml", options), "simulate");
+  reports::check_finite_output(reports::simulate_scenario(root, "fuzz.yaml", options), "simulate");
 }
 
 }  // namespace
