@@ -25,7 +25,7 @@ int run_presets(const std::vector<std::string>& args) {
     return 0;
   }
   auto line = [](const std::string& name, const std::string& what) {
-    std::cout << "  " << std::left << std::setw(22) << name << what << "\n";
+    std::cout << "  " << std::left << std::setw(28) << name << what << "\n";
   };
   std::cout << "models (model.preset):\n";
   for (const auto& m : workloads::model_presets()) {

@@ -60,7 +60,8 @@ ClusterEvaluator::ClusterEvaluator(const sim::Scenario& base, const std::string&
 }
 
 sim::MemoryBreakdown ClusterEvaluator::memory(const Layout& layout) const {
-  return estimate_memory(apply_layout(base_, layout).run, accounting_);
+  return estimate_memory(apply_layout(base_, layout).run, accounting_,
+                         base_.cluster.device_count() / std::max(1, base_.cluster.node_count()));
 }
 
 LayoutOutcome ClusterEvaluator::evaluate(const Layout& layout) {

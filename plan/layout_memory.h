@@ -13,7 +13,8 @@ namespace moesim::plan {
 /// Bytes per device on the most loaded stage: sim::memory_per_device() of sim::memory_layout() with
 /// sim::routing_draws(). Equal to StepResult::memory of simulate_step() for the same run, in microseconds
 /// instead of a whole step simulation.
+/// `devices_per_node` is the cluster's, as the step's routing draws use it.
 sim::MemoryBreakdown estimate_memory(const workloads::RunSpec& run,
-                                     const workloads::ModelAccounting& accounting);
+                                     const workloads::ModelAccounting& accounting, int devices_per_node);
 
 }  // namespace moesim::plan

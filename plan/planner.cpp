@@ -68,7 +68,9 @@ void prune_shard(const PlanProblem& problem, const reports::Shard& shard,
       ++result.candidate_layouts;
       const auto& base = problem.clusters[task.cluster];
       const double need =
-          estimate_memory(apply_layout(base, task.layout).run, accounting[task.cluster]).total_bytes();
+          estimate_memory(apply_layout(base, task.layout).run, accounting[task.cluster],
+                          base.cluster.device_count() / std::max(1, base.cluster.node_count()))
+              .total_bytes();
       if (need > hbm[task.cluster]) {
         ++result.pruned_layouts;
         if (result.min_pruned_memory_bytes == 0 || need < result.min_pruned_memory_bytes)
@@ -103,6 +105,14 @@ PlanProblem read_plan_problem(const YAML::Node& root_node, const std::string& fi
   if (run.simulation.padded_dispatch && (!run.model.is_moe() || run.model.capacity_factor <= 0))
     throw ConfigError(file, root.map("simulation").line_of("dispatch"), "simulation.dispatch",
                       "padded dispatch needs an MoE model with model.capacity_factor > 0");
+  const auto& chip_power = run.energy.chip_power;
+  if (topologies::find_accelerator(base.cluster.accelerator).power().empty() && !chip_power.compute_bound_w &&
+      !run.energy.system_power_w_per_accelerator)
+    throw ConfigError(file, root.map("cluster").line_of("accelerator"), "cluster.accelerator",
+                      base.cluster.accelerator +
+                          " has no chip power figure, and plan ranks layouts by energy: give "
+                          "energy.chip_power (compute_bound_w, memory_bound_w, communication_w, idle_w) or "
+                          "energy.system_power_w_per_accelerator");
   int devices_line = root.line_of("plan"), objective_line = devices_line;
   if (root.has("plan")) {
     const YamlMap section = root.map("plan");
@@ -121,7 +131,10 @@ PlanProblem read_plan_problem(const YAML::Node& root_node, const std::string& fi
     try {
       workloads::check_parallelism(run, base.cluster.device_count(), root);
       p.scenario_layout = Layout{base.cluster.device_count(), run.parallelism, run.training.recompute};
-      p.scenario_layout_memory_bytes = estimate_memory(run, account(run)).total_bytes();
+      p.scenario_layout_memory_bytes =
+          estimate_memory(run, account(run),
+                          base.cluster.device_count() / std::max(1, base.cluster.node_count()))
+              .total_bytes();
     } catch (const ConfigError&) {
       // Not a valid layout of the scenario's own cluster: nothing to compare the plan with.
     }

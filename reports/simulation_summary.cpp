@@ -47,6 +47,8 @@ void print_simulation(std::ostream& out, const nlohmann::json& r) {
   row("tokens dropped (capacity)", num(r["routing"]["dropped_fraction"], 100, 2, "%"));
   row("expert load imbalance (max/mean)", num(r["routing"]["imbalance"], 1, 3, "x"));
   out << "energy and run\n";
+  if (r.contains("energy_not_modelled"))
+    row("energy", "not modelled: " + r["energy_not_modelled"].get<std::string>());
   row("energy per step", num(r["energy_j_per_step"], 1e-3, 2, "kJ"));
   row("mean power per accelerator (with PUE)", num(r["mean_power_per_device_w"], 1, 0, "W"));
   row("time to train", num(r["time_to_train_s"], 1.0 / 86400, 2, "days"));

@@ -87,6 +87,19 @@ nlohmann::json power_json(const sim::PowerSetup& p) {
 }
 
 void put_energy(const sim::StepResult& r, nlohmann::json& j) {
+  if (!r.power.chip_power_known()) {
+    // No chip power figure: every energy figure would charge the chips 0 W, so none is given.
+    for (const char* k : {"energy_j_per_step", "energy_breakdown_j_per_step", "mean_power_per_device_w",
+                          "energy_activity_model_j_per_step", "energy_mwh_run", "tco2e_run"})
+      j[k] = nullptr;
+    j["energy_not_modelled"] = r.provenance.accelerator +
+                               " has no chip power figure in its preset; give energy.chip_power "
+                               "(compute_bound_w, memory_bound_w, communication_w, idle_w) or "
+                               "energy.system_power_w_per_accelerator";
+    j["power_figures"] = power_json(r.power);
+    j["pue"] = r.pue;
+    return;
+  }
   j["energy_j_per_step"] = r.energy.facility_j;
   j["energy_breakdown_j_per_step"] = energy_breakdown_json(r.energy);
   j["mean_power_per_device_w"] = r.energy.mean_power_per_device_w;

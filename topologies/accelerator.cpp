@@ -3,6 +3,9 @@
 #include <array>
 #include <stdexcept>
 #include <utility>
+#include <vector>
+
+#include "topologies/accelerator_presets.h"
 
 namespace moesim::topologies {
 namespace {
@@ -88,7 +91,10 @@ constexpr std::size_t idx(NumberFormat f) {
   return static_cast<std::size_t>(f);
 }
 
-/// A TPU's formats: bf16 on the MXU, fp32 and tf32 as 6 and 3 bf16 passes [XLAP], int8 where it has it.
+}  // namespace
+
+namespace detail {
+
 std::array<MatmulFormat, kNumberFormats> tpu_formats(double bf16, double int8) {
   std::array<MatmulFormat, kNumberFormats> m{};
   m[idx(F::kBf16)] = {bf16, kMxuCeiling, 1};
@@ -98,12 +104,12 @@ std::array<MatmulFormat, kNumberFormats> tpu_formats(double bf16, double int8) {
   return m;
 }
 
-ComputeArchitecture tpu_arch(int mxus_per_core) {
+ComputeArchitecture tpu_arch(int mxus_per_core, int cores, int mxu_dim) {
   ComputeArchitecture c;
   c.unit = MatrixUnit::kTpuMxu;
   c.units = mxus_per_core;  // [BOOK]
-  c.cores = 2;              // [GC3][GC4] 2 TensorCores per chip
-  c.mxu_dim = 128;          // [BOOK]
+  c.cores = cores;
+  c.mxu_dim = mxu_dim;  // [BOOK] 128, 256 on v6e
   c.hbm_stream_efficiency = kStreamAssumed;
   c.kernel_overhead_s = 0;  // one compiled XLA program per step: no per-kernel host launch
   c.fp32_matmul_default = NumberFormat::kBf16;  // [XLAP]
@@ -119,6 +125,17 @@ ComputeArchitecture gpu_arch(int sms, double stream, std::string_view cuda_name)
   c.fp32_matmul_default = NumberFormat::kFp32;  // [PT]
   c.cuda_name = cuda_name;
   return c;
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::gpu_arch;
+using detail::tpu_formats;
+
+ComputeArchitecture tpu_arch(int mxus_per_core) {
+  return detail::tpu_arch(mxus_per_core, 2 /*[GC3][GC4] 2 TensorCores per chip*/, 128);
 }
 
 AcceleratorSpec tpuv3() {
@@ -245,6 +262,16 @@ AcceleratorSpec hopper(std::string name, std::string description, double hbm_byt
   return a;
 }
 
+}  // namespace
+
+AcceleratorSpec detail::hopper_spec(std::string name, std::string description, double hbm_bytes,
+                                    double hbm_Bps, double stream, double fp8_ceiling,
+                                    std::string_view cuda_name) {
+  return hopper(std::move(name), std::move(description), hbm_bytes, hbm_Bps, stream, fp8_ceiling, cuda_name);
+}
+
+namespace {
+
 AcceleratorSpec k40() {
   AcceleratorSpec a{"k40",
                     "NVIDIA Tesla K40 (fp32 peak; no bf16), PCIe 3.0",
@@ -266,8 +293,8 @@ AcceleratorSpec k40() {
   return a;
 }
 
-const std::array<AcceleratorSpec, 7>& table() {
-  static const std::array<AcceleratorSpec, 7> kTable{
+const std::vector<AcceleratorSpec>& table() {
+  static const std::vector<AcceleratorSpec> kTable{
       tpuv3(),
       tpuv4(),
       v100(),
@@ -277,6 +304,13 @@ const std::array<AcceleratorSpec, 7>& table() {
       hopper("h200-sxm", "NVIDIA H200 SXM 141 GB, NVLink4", 141e9 /*[H200]*/, 4.8e12 /*[H200]*/,
              4.15 / 4.8 /*[AZ]*/, 1453.4 / 1979 /*[MAMF] fp8*/, "NVIDIA H200"),
       k40(),
+      detail::h800(),
+      detail::b200(),
+      detail::gb200(),
+      detail::mi300x(),
+      detail::tpuv5e(),
+      detail::tpuv5p(),
+      detail::tpuv6e(),
   };
   return kTable;
 }

@@ -111,4 +111,9 @@ const AcceleratorSpec* lookup_accelerator(std::string_view name);
 /// "tpuv3, tpuv4, ..." for error messages.
 std::string accelerator_names();
 
+struct ClusterSpec;
+/// The cluster's accelerator: its custom one (`cluster.accelerator` as a mapping) or the named preset;
+/// throws std::out_of_range for an unknown name.
+const AcceleratorSpec& accelerator_of(const ClusterSpec& cluster);
+
 }  // namespace moesim::topologies

@@ -4,6 +4,7 @@
 #include "topologies/accelerator.h"
 #include "topologies/cluster_presets.h"
 #include "topologies/cluster_spec.h"
+#include "topologies/custom_accelerator.h"
 #include "workloads/limits.h"
 
 namespace moesim::topologies {
@@ -195,10 +196,18 @@ ClusterSpec parse_cluster(const YamlMap& c) {
     if (!p) c.fail("preset", "expected one of {" + cluster_preset_names() + "}, got '" + name + "'");
     s = p->spec;
   }
-  if (auto a = c.optional_string("accelerator")) {
+  if (c.has("accelerator") && c.raw("accelerator").IsMap()) {
+    auto custom = std::make_shared<AcceleratorSpec>(parse_custom_accelerator(c.map("accelerator")));
+    s.accelerator = custom->name;
+    s.custom_accelerator = std::move(custom);
+  } else if (auto a = c.optional_string("accelerator")) {
     if (!lookup_accelerator(*a))
-      c.fail("accelerator", "expected one of {" + accelerator_names() + "}, got '" + *a + "'");
+      c.fail("accelerator", "expected one of {" + accelerator_names() +
+                                "} or a mapping {name, peak_flops, "
+                                "hbm, hbm_bandwidth, ...}, got '" +
+                                *a + "'");
     s.accelerator = *a;
+    s.custom_accelerator.reset();
   }
   const auto devices = c.optional_integer("devices", Bound::kPositive, kMaxCount);
   if (devices) s.devices = static_cast<int>(*devices);

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "topologies/accelerator.h"
+#include "topologies/cluster_presets_2024.h"
 
 namespace moesim::topologies {
 namespace {
@@ -174,10 +175,21 @@ ClusterSpec k40_pcie_cluster() {
   return s;
 }
 
+/// H800 nodes are HGX H100 boards with fewer NVLinks (same 700 W GPUs, ConnectX-7 rails, host class): the DGX
+/// H100 node's figures, an assumption stated in the basis.
+ClusterSpec h800_cluster_with_power() {
+  auto s = detail::h800_cluster();
+  s.power = dgx_h100_power();
+  s.power.basis = "assumed equal to DGX H100's (same HGX board and host class): " + s.power.basis;
+  return s;
+}
+
 std::vector<ClusterPreset> make_presets() {
   std::vector<ClusterPreset> out;
-  for (auto spec : {dgx_a100_superpod(), dgx_h100_superpod(), tpuv3_pod(), tpuv4_pod(), tutel_ndm_a100_v4(),
-                    k40_pcie_cluster()}) {
+  for (auto spec :
+       {dgx_a100_superpod(), dgx_h100_superpod(), tpuv3_pod(), tpuv4_pod(), tutel_ndm_a100_v4(),
+        k40_pcie_cluster(), h800_cluster_with_power(), detail::dgx_b200_cluster(), detail::gb200_nvl72(),
+        detail::mi300x_roce_cluster(), detail::tpuv5e_pod(), detail::tpuv5p_pod(), detail::tpuv6e_pod()}) {
     out.push_back({spec.name, spec.description, spec});
   }
   return out;

@@ -173,7 +173,7 @@ std::vector<int> torus_shape(int devices, int ndims, int cube) {
 }
 
 void validate_cluster(const ClusterSpec& s, const ClusterErrorSink& fail) {
-  if (!lookup_accelerator(s.accelerator)) {
+  if (!s.custom_accelerator && !lookup_accelerator(s.accelerator)) {
     fail("accelerator",
          "expected one of {" + accelerator_names() + "} (required), got '" + s.accelerator + "'");
   }
@@ -217,6 +217,11 @@ void validate_cluster(const ClusterSpec& spec) {
   validate_cluster(spec, [](const std::string& key, const std::string& expected) {
     throw ConfigError("", 0, "cluster." + key, expected);
   });
+}
+
+const AcceleratorSpec& accelerator_of(const ClusterSpec& cluster) {
+  if (cluster.custom_accelerator) return *cluster.custom_accelerator;
+  return find_accelerator(cluster.accelerator);
 }
 
 }  // namespace moesim::topologies

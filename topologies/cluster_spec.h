@@ -4,7 +4,13 @@
 //
 //   preset: dgx-h100-superpod  # optional: start from a built-in cluster (`moesim presets`); any key below
 //                              # overrides it, e.g. `devices: 256`
-//   accelerator: h100-sxm      # accelerator preset: tpuv3 tpuv4 v100 a100-sxm h100-sxm h200-sxm k40
+//   accelerator: h100-sxm      # accelerator preset: tpuv3 tpuv4 v100 a100-sxm h100-sxm h200-sxm k40 h800-sxm
+//                              # b200 gb200 mi300x tpuv5e tpuv5p tpuv6e; or your own chip:
+//   accelerator: {name: x1, like: h100-sxm, peak_flops: {bf16: 1200 TFLOP/s, fp8: 2400 TFLOP/s},
+//                 hbm: 144 GB, hbm_bandwidth: 6 TB/s, power: {tdp: 900 W, idle: 120 W}}
+//                              # every quantity with its unit; `like` (a preset) gives what is not said
+//                              # (matrix-unit layout, ceilings, links); without it give matrix_units (SMs)
+//                              # and matmul_ceiling (achievable fraction of peak on the best shape)
 //   devices: 1024              # number of accelerators
 //   node:                      # servers of switched fabrics (fat-tree, dragonfly, none); not for a torus
 //     gpus: 8                  # accelerators per server; devices must be a multiple
@@ -59,6 +65,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,6 +73,8 @@
 #include "workloads/yaml_reader.h"
 
 namespace moesim::topologies {
+
+struct AcceleratorSpec;
 
 /// How the accelerators inside one server talk to each other.
 enum class NodeFabric { kNvSwitch, kNvLinkMesh, kPcie };
@@ -161,7 +170,9 @@ struct ClusterPowerSpec {
 struct ClusterSpec {
   std::string name = "custom";  ///< preset name, or "custom"
   std::string description;
-  std::string accelerator;  ///< accelerator preset name (accelerator.h)
+  std::string accelerator;  ///< accelerator preset name (accelerator.h), or the custom one's name
+  /// The scenario's own accelerator (`cluster.accelerator: {name, peak_flops, ...}`); null = a preset.
+  std::shared_ptr<const AcceleratorSpec> custom_accelerator;
   int devices = 0;
   NodeSpec node;
   FabricType fabric = FabricType::kNone;

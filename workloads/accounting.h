@@ -19,9 +19,13 @@ enum class LayerKind {
   kAttention,       ///< self-attention: Q, K, V, O projections + score/value products
   kCrossAttention,  ///< decoder cross-attention of encoder-decoder models
   kDenseFfn,        ///< dense feed-forward block
-  kMoeFfn,          ///< MoE feed-forward block (all experts' parameters; top_k experts' FLOPs)
-  kRouter,          ///< MoE gating projection d_model × experts
+  kMoeFfn,          ///< MoE feed-forward block (all experts' parameters; top_k experts' FLOPs); with
+                    ///< hierarchical gating also the secondary gates, which live with their groups' experts
+  kRouter,          ///< MoE gating projection d_model × experts (noisy top-k: and the noise matrix)
   kLogits,          ///< output projection to the vocabulary (no parameters of its own when tied)
+  kSharedExperts,   ///< the always-active shared experts of an MoE layer (all of them together)
+  kLstm,            ///< one LSTM layer: four gates over [input, recurrent state], and its projection
+  kMtpProjection,   ///< a multi-token-prediction module's projection of [norm(h), norm(embedding)]
 };
 /// Which stack a layer belongs to (decoder-only models have only kDecoder; embeddings have kNone).
 enum class Stack { kNone, kEncoder, kDecoder };
@@ -40,6 +44,7 @@ struct LayerCost {
   double flops_fwd_matmul_per_token = 0;     ///< forward matrix-product FLOPs, per layer (2 per MAC)
   double flops_fwd_attention_per_token = 0;  ///< forward score (QKᵀ) + value (AV) FLOPs, per layer
   double a2a_bytes_per_token = 0;            ///< forward dispatch + combine bytes, per MoE layer
+  bool mtp = false;  ///< part of the multi-token-prediction modules (not of params_total / activated)
 };
 
 /// Inputs of the accounting that are not part of the model's shape.
@@ -52,8 +57,17 @@ struct AccountingOptions {
 ///
 /// Conventions (stated once, used everywhere):
 /// - Parameters: weight matrices and embeddings; biases, norms and relative-position tables are not counted.
-///   `params_activated` = all non-expert parameters (embeddings, attention, dense FFNs, routers) + top_k of
-///   the `experts` experts of each MoE layer — the convention that reproduces GLaM's 96.6B for 64B/64E.
+///   `params_activated` = all non-expert parameters (embeddings, attention, dense FFNs, shared experts,
+///   routers) + top_k of the `experts` experts of each MoE layer — the convention that reproduces GLaM's
+///   96.6B for 64B/64E and the publishers' active counts of Mixtral, DeepSeek, Qwen3 and DBRX. Hierarchical
+///   gating activates the primary gate and the group_top_k chosen groups' secondary gates. Multi-token-
+///   prediction modules are counted apart (`params_mtp`), as DeepSeek-V3's 671B excludes its 11.5B MTP
+///   module.
+/// - Attention: grouped-query attention has n_kv_heads K/V heads; MLA counts its down- and up-projections
+///   (ModelSpec::attention_params). Score/value FLOPs use the query/key head size (MLA: + RoPE part) and the
+///   value head size. LSTM layers: 2 FLOPs per weight per token (the gates' products), no attention.
+/// - Importance-sampled softmax (softmax_samples > 0): the logits are computed for the samples and the
+///   target only, 2 · d_model · (samples + 1) per token (Jozefowicz et al. 2016 §4).
 /// - FLOPs: 2 per multiply-add. Per token forward = matrix products of the parameters the token uses (the
 ///   embedding lookup is free; the logits projection costs 2·V·d) + attention score/value products
 ///   4 · sequence_length · n_heads · d_head per attention block (full, unmasked sequence as dense kernels
@@ -67,7 +81,8 @@ struct AccountingOptions {
 ///   run twice: 4 × forward.
 /// - All-to-all: per MoE layer and token, dispatch and combine each send top_k · d_model · dtype_bytes ·
 ///   capacity_factor (the padded [experts, capacity, d_model] buffer holds cf · k slots per token), so
-///   forward = 2 × that. The backward pass sends the same bytes again (gradients of combine and dispatch), so
+///   forward = 2 × that (hierarchical gating sends group_top_k copies, one per chosen group, not top_k).
+///   The backward pass sends the same bytes again (gradients of combine and dispatch), so
 ///   training = 2 × forward, 3 × with recomputation. These are bytes leaving the token's device before
 ///   subtracting the share that stays local (1/expert-parallel degree), which depends on the placement.
 struct ModelAccounting {
@@ -78,7 +93,8 @@ struct ModelAccounting {
   std::int64_t params_total = 0;               ///< parameters
   std::int64_t params_activated = 0;           ///< parameters used per token
   std::int64_t params_embedding = 0;           ///< input embedding + position table (+ untied logits matrix)
-  std::int64_t params_experts = 0;             ///< all experts of all MoE layers
+  std::int64_t params_experts = 0;             ///< all routed experts of all MoE layers (MTP included)
+  std::int64_t params_mtp = 0;                 ///< multi-token-prediction modules (shared embedding apart)
   double flops_per_token_fwd = 0;              ///< FLOPs, forward, per token
   double flops_per_token_fwd_attention = 0;    ///< FLOPs, the score/value part of flops_per_token_fwd
   double flops_per_token_train = 0;            ///< FLOPs, forward + backward (3 × forward)
@@ -87,6 +103,8 @@ struct ModelAccounting {
   double a2a_bytes_per_token_train = 0;        ///< bytes, forward + backward (2 × forward)
   double a2a_bytes_per_token_per_moe_layer = 0;  ///< bytes, forward dispatch + combine, one MoE layer
   std::vector<LayerCost> layers;                 ///< per-layer breakdown, in model order
+  /// Every parameter the training run holds and updates: the model's and its MTP modules'.
+  std::int64_t params_trained() const { return params_total + params_mtp; }
 };
 
 /// Counts parameters, FLOPs and all-to-all bytes of `model` (see ModelAccounting for the conventions).

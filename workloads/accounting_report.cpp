@@ -33,7 +33,8 @@ nlohmann::json to_json(const ModelAccounting& a) {
                       {"params_activated_per_layer", l.params_activated},
                       {"flops_fwd_matmul_per_token_per_layer", l.flops_fwd_matmul_per_token},
                       {"flops_fwd_attention_per_token_per_layer", l.flops_fwd_attention_per_token},
-                      {"a2a_bytes_per_token_per_layer", l.a2a_bytes_per_token}});
+                      {"a2a_bytes_per_token_per_layer", l.a2a_bytes_per_token},
+                      {"mtp", l.mtp}});
   }
   return {{"model", a.model},
           {"sequence_length", a.sequence_length},
@@ -43,6 +44,7 @@ nlohmann::json to_json(const ModelAccounting& a) {
           {"params_activated", a.params_activated},
           {"params_embedding", a.params_embedding},
           {"params_experts", a.params_experts},
+          {"params_mtp", a.params_mtp},
           {"flops_per_token_fwd", a.flops_per_token_fwd},
           {"flops_per_token_fwd_attention", a.flops_per_token_fwd_attention},
           {"flops_per_token_train", a.flops_per_token_train},
@@ -58,8 +60,10 @@ void print_accounting(std::ostream& out, const ModelAccounting& a) {
   out << "model " << a.model << " (sequence length " << a.sequence_length << ", " << a.dtype_bytes
       << " bytes per all-to-all element)\n";
   out << "  parameters total        " << si(d(a.params_total), "") << "\n"
-      << "  parameters activated    " << si(d(a.params_activated), "") << " per token\n"
-      << "  forward FLOPs           " << si(a.flops_per_token_fwd, "FLOP") << " per token (attention scores "
+      << "  parameters activated    " << si(d(a.params_activated), "") << " per token\n";
+  if (a.params_mtp > 0)
+    out << "  multi-token prediction  " << si(d(a.params_mtp), "") << " more (not in the total)\n";
+  out << "  forward FLOPs           " << si(a.flops_per_token_fwd, "FLOP") << " per token (attention scores "
       << si(a.flops_per_token_fwd_attention, "FLOP") << ")\n"
       << "  training FLOPs          " << si(a.flops_per_token_train, "FLOP") << " per token (3x fwd; "
       << si(a.flops_per_token_train_recompute, "FLOP") << " with recomputation)\n";
@@ -73,9 +77,9 @@ void print_accounting(std::ostream& out, const ModelAccounting& a) {
       << "\n";
   for (const auto& l : a.layers) {
     const double n = d(l.count);
-    out << "  " << std::left << std::setw(16) << to_string(l.kind) << std::setw(9) << to_string(l.stack)
-        << std::right << std::setw(6) << l.count << std::setw(15) << si(n * d(l.params), "") << std::setw(15)
-        << si(n * d(l.params_activated), "") << std::setw(17)
+    out << "  " << std::left << std::setw(16) << (std::string(to_string(l.kind)) + (l.mtp ? "*" : ""))
+        << std::setw(9) << to_string(l.stack) << std::right << std::setw(6) << l.count << std::setw(15)
+        << si(n * d(l.params), "") << std::setw(15) << si(n * d(l.params_activated), "") << std::setw(17)
         << si(n * (l.flops_fwd_matmul_per_token + l.flops_fwd_attention_per_token), "FLOP") << "\n";
   }
 }

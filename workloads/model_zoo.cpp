@@ -9,7 +9,8 @@ namespace {
 
 std::vector<ModelSpec> build_presets() {
   std::vector<ModelSpec> all;
-  for (auto family : {zoo::switch_presets, zoo::glam_presets, zoo::gshard_presets, zoo::gpt3_presets}) {
+  for (auto family : {zoo::switch_presets, zoo::glam_presets, zoo::gshard_presets, zoo::gpt3_presets,
+                      zoo::shazeer_presets, zoo::mixtral_presets, zoo::deepseek_presets, zoo::qwen_presets}) {
     auto specs = family();
     all.insert(all.end(), specs.begin(), specs.end());
   }

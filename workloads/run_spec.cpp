@@ -28,7 +28,7 @@ std::string n(std::int64_t v) {
 // Stages, virtual stages and explicit stage sizes against the model's layers and the micro-batches.
 void check_pipeline(const RunSpec& run, const YamlMap& root) {
   const ParallelismSpec& p = run.parallelism;
-  const std::int64_t layers = run.model.total_layers();
+  const std::int64_t layers = run.model.step_layers();  // multi-token-prediction modules included
   if (!p.stage_layers.empty()) {
     std::int64_t sum = 0;
     for (auto l : p.stage_layers) sum += l;
@@ -144,7 +144,12 @@ void check_parallelism(const RunSpec& run, std::int64_t device_count, const Yaml
                 "): either experts % expert == 0 (whole experts per device) or expert % experts == 0 (each "
                 "expert sharded)");
   }
-  if (m.n_heads % p.tensor != 0) {
+  if (m.is_lstm() && p.tensor > 1) {
+    fail_at(root, "parallelism", "tensor",
+            "expected 1: moesim does not split LSTM layers over tensor ranks (Shazeer et al. 2017 ran them "
+            "data-parallel)");
+  }
+  if (!m.is_lstm() && m.n_heads % p.tensor != 0) {
     fail_at(root, "parallelism", "tensor",
             "expected a divisor of model.n_heads (" + n(m.n_heads) + "), got " + n(p.tensor));
   }

@@ -78,10 +78,15 @@ double message_rate_of(double nic_line_Bps) {
   return nic_line_Bps >= 40e9 ? 330e6 : 215e6;
 }
 
+/// NCCL's tables by compute capability: sm90 for H100, H200 and H800 (an H100 with fewer NVLinks), sm100 for
+/// B200 and GB200. MI300X runs RCCL, whose tuning NCCL's tables do not describe: it gets NCCL's oldest
+/// (smallest) speeds, as V100 and K40 do, rather than a Hopper or Blackwell table it has no claim to.
 Generation generation_of(const std::string& accelerator) {
-  if (accelerator == "h100-sxm" || accelerator == "h200-sxm") return Generation::kHopper;
+  if (accelerator == "h100-sxm" || accelerator == "h200-sxm" || accelerator == "h800-sxm")
+    return Generation::kHopper;
+  if (accelerator == "b200" || accelerator == "gb200") return Generation::kBlackwell;
   if (accelerator == "a100-sxm") return Generation::kAmpere;
-  return Generation::kVolta;  // v100, k40 (NCCL's oldest tables)
+  return Generation::kVolta;  // v100, k40, mi300x
 }
 
 const std::vector<double>& intra_speeds(Generation g) {

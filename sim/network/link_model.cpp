@@ -12,9 +12,12 @@ using topologies::ClusterSpec;
 /// NVLink: NCCL models one link at SM70/SM80 20.0 GB/s and SM90 20.6 GB/s (NVIDIA/nccl src/graph/topo.h,
 /// SM70_NVLINK_BW, SM80_NVLINK_BW, SM90_NVLINK_BW) against 25 GB/s per link per direction for NVLink 2, 3
 /// and 4 (V100 6 links = 150 GB/s, A100 12 = 300, H100 18 = 450 per direction). Check: 18 x 20.6 = 371 vs
-/// 365-370 GB/s measured ring busbw on 8 H100 (collectives-and-compute.md §1.4, §2).
+/// 365-370 GB/s measured ring busbw on 8 H100 (collectives-and-compute.md §1.4, §2). SM100 (B200, GB200):
+/// 40.1 GB/s per NVLink 5 link (SM100_NVLINK_BW) of 50 GB/s per direction (18 links = 900 GB/s). H800 is an
+/// sm90 part. MI300X's Infinity Fabric links get the NVLink 2-3 ratio: no RCCL figure in our sources.
 double nvlink_efficiency(std::string_view accelerator) {
-  if (accelerator == "h100-sxm" || accelerator == "h200-sxm") return 20.6 / 25.0;
+  if (accelerator == "h100-sxm" || accelerator == "h200-sxm" || accelerator == "h800-sxm") return 20.6 / 25.0;
+  if (accelerator == "b200" || accelerator == "gb200") return 40.1 / 50.0;
   return 20.0 / 25.0;
 }
 

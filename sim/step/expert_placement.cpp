@@ -1,6 +1,10 @@
 // Which tokens reach which device of an expert-parallel group (declared in sim/step/step_builder.h).
 #include "sim/step/step_builder.h"
 
+#include <algorithm>
+
+#include "workloads/config_error.h"
+
 namespace moesim::sim {
 
 double routed_tokens_per_group(const workloads::RunSpec& run) {
@@ -41,6 +45,63 @@ int BuiltStep::simulated_device(int real) const {
   const int stage = real / (layout.tensor * layout.data);
   const int data_rank = real / layout.tensor % layout.data;
   return stage * experts_simulated + data_rank % layout.expert / (layout.expert / experts_simulated);
+}
+
+std::optional<RoutingStructure> routing_structure(const workloads::RunSpec& run, int devices_per_node) {
+  const auto& m = run.model;
+  const bool groups = m.expert_groups > 0 && m.group_top_k < m.expert_groups;
+  if (!m.is_moe() || !(m.hierarchical_gating || m.device_limit > 0 || m.node_limit > 0 || groups))
+    return std::nullopt;
+  const auto& p = run.parallelism;
+  const auto ep = static_cast<int>(p.expert), experts = static_cast<int>(m.experts);
+  if (ep > experts)
+    throw ConfigError(run.file, 0, "parallelism.expert",
+                      "limited or hierarchical routing needs whole experts per device: expected at most "
+                      "model.experts (" +
+                          std::to_string(experts) + "), got " + std::to_string(ep));
+  RoutingStructure st;
+  st.member_node.resize(static_cast<std::size_t>(ep));
+  for (int i = 0; i < ep; ++i)  // RankLayout::device(0, i, 0) = i x tensor
+    st.member_node[static_cast<std::size_t>(i)] =
+        i * static_cast<int>(p.tensor) / std::max(1, devices_per_node);
+  const int first_node = st.member_node.front();
+  for (auto& n : st.member_node) n -= first_node;
+  const int per = std::max(1, experts / ep);
+  st.expert_member.resize(static_cast<std::size_t>(experts));
+  st.expert_group.resize(static_cast<std::size_t>(experts));
+  for (int e = 0; e < experts; ++e) {
+    const int member = p.expert_placement == workloads::ExpertPlacement::kContiguous ? e / per : e % ep;
+    st.expert_member[static_cast<std::size_t>(e)] = std::min(member, ep - 1);
+  }
+  for (int e = 0; e < experts; ++e) {
+    const int member = st.expert_member[static_cast<std::size_t>(e)];
+    int unit = 0;
+    if (m.node_limit > 0)
+      unit = st.member_node[static_cast<std::size_t>(member)];
+    else if (m.device_limit > 0)
+      unit = member;
+    else
+      unit = e / static_cast<int>(experts / m.expert_groups);
+    st.expert_group[static_cast<std::size_t>(e)] = unit;
+  }
+  st.unit_limit = static_cast<int>(m.node_limit > 0     ? m.node_limit
+                                   : m.device_limit > 0 ? m.device_limit
+                                                        : m.group_top_k);
+  st.exact_per_unit = m.hierarchical_gating;
+  if (!routable(st, static_cast<int>(m.top_k)))
+    throw ConfigError(
+        run.file, 0,
+        m.node_limit > 0     ? "model.node_limit"
+        : m.device_limit > 0 ? "model.device_limit"
+                             : "model.group_top_k",
+        "a token's top_k (" + std::to_string(m.top_k) +
+            ") experts do not fit in that many nodes, devices or groups of this layout; raise it "
+            "or parallelism.expert");
+  st.dispatch = m.node_limit > 0        ? DispatchUnit::kNode
+                : m.device_limit > 0    ? DispatchUnit::kDevice
+                : m.hierarchical_gating ? DispatchUnit::kGroup
+                                        : DispatchUnit::kExpert;
+  return st;
 }
 
 }  // namespace moesim::sim

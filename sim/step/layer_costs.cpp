@@ -61,11 +61,13 @@ KernelTime LayerCosts::linear(double m, double n, double k, bool backward) const
 }
 
 KernelTime LayerCosts::attention_core(bool causal, bool backward) const {
-  const double s = static_cast<double>(run_.training.sequence_length), dh = static_cast<double>(m_.d_head);
+  // Scores over the query/key head size (MLA: + the RoPE part), values over the value head size.
+  const double s = static_cast<double>(run_.training.sequence_length);
+  const double dqk = static_cast<double>(m_.qk_head_dim()), dv = static_cast<double>(m_.value_head_dim());
   const double heads = static_cast<double>(m_.n_heads) / tp_;
   if (run_.compute.attention == workloads::AttentionKernel::kFused) {
-    const double fwd = 4.0 * s * dh * heads * tokens_ * (causal ? 0.5 : 1.0);
-    return c_.fused_attention(backward ? 2.5 * fwd : fwd, dh, s);
+    const double fwd = 2.0 * s * (dqk + dv) * heads * tokens_ * (causal ? 0.5 : 1.0);
+    return c_.fused_attention(backward ? 2.5 * fwd : fwd, dqk, s);
   }
   const double g = tokens_ / s * heads;  // one product per sequence and head
   const double probs = g * s * s;
@@ -73,41 +75,73 @@ KernelTime LayerCosts::attention_core(bool causal, bool backward) const {
   const auto attn = OpFamily::kAttention;
   KernelTime t;
   if (!backward) {
-    t += c_.attention_gemm(s, s, dh, g);   // scores Q·Kᵀ
+    t += c_.attention_gemm(s, s, dqk, g);  // scores Q·Kᵀ
     t += c_.stream(2 * probs * a_, attn);  // softmax (scale, mask)
     if (drop) t += c_.stream(probs * (2 * a_ + kMaskBytes), attn);
-    t += c_.attention_gemm(s, dh, s, g);  // P·V
+    t += c_.attention_gemm(s, dv, s, g);  // P·V
     return t;
   }
-  t += c_.attention_gemm(s, s, dh, g);  // dP = dO·Vᵀ
-  t += c_.attention_gemm(s, dh, s, g);  // dV = Pᵀ·dO
+  t += c_.attention_gemm(s, s, dv, g);  // dP = dO·Vᵀ
+  t += c_.attention_gemm(s, dv, s, g);  // dV = Pᵀ·dO
   if (drop) t += c_.stream(probs * (2 * a_ + kMaskBytes), attn);
   t += c_.stream(3 * probs * a_, attn);  // softmax backward
-  t += c_.attention_gemm(s, dh, s, g);   // dQ = dS·K
-  t += c_.attention_gemm(s, dh, s, g);   // dK = dSᵀ·Q
+  t += c_.attention_gemm(s, dqk, s, g);  // dQ = dS·K
+  t += c_.attention_gemm(s, dqk, s, g);  // dK = dSᵀ·Q
   return t;
 }
 
+KernelTime LayerCosts::attention_projections(bool backward) const {
+  const double d = static_cast<double>(m_.d_model), h = static_cast<double>(m_.n_heads);
+  if (m_.is_mla()) {
+    // DeepSeek-V2 MLA: the down-projections to the latents are not split over tensor ranks (each rank
+    // computes them, as Megatron-Core's MLA does); the up-projections are split by head.
+    const double qk = static_cast<double>(m_.qk_head_dim()), dh = static_cast<double>(m_.d_head);
+    const double v = static_cast<double>(m_.value_head_dim());
+    const double qr = static_cast<double>(m_.q_lora_rank), kvr = static_cast<double>(m_.kv_lora_rank);
+    const double rope = static_cast<double>(m_.qk_rope_head_dim);
+    KernelTime t;
+    if (qr > 0) {
+      t += linear(tokens_, qr, d, backward);
+      t += c_.stream((backward ? 3.0 : 2.0) * tokens_ * qr * a_);  // the latent's RMSNorm
+      t += linear(tokens_, h * qk / tp_, qr, backward);
+    } else {
+      t += linear(tokens_, h * qk / tp_, d, backward);
+    }
+    t += linear(tokens_, kvr + rope, d, backward);
+    t += c_.stream((backward ? 3.0 : 2.0) * tokens_ * kvr * a_);
+    t += linear(tokens_, h * (dh + v) / tp_, kvr, backward);
+    return t;
+  }
+  // Grouped-query attention: n_kv_heads K/V heads, split over the tensor ranks while there are enough of
+  // them (Megatron-Core replicates a group over the ranks that share it).
+  const double q = static_cast<double>(m_.d_attention()) / tp_;
+  const double kv_heads = static_cast<double>(m_.kv_heads());
+  const double kv = kv_heads * static_cast<double>(m_.d_head) / std::min<double>(tp_, kv_heads);
+  return linear(tokens_, q + 2 * kv, d, backward);
+}
+
+KernelTime LayerCosts::attention_output(bool backward) const {
+  const double width = static_cast<double>(m_.n_heads * m_.value_head_dim()) / tp_;
+  return linear(tokens_, static_cast<double>(m_.d_model), width, backward);
+}
+
 BlockCost LayerCosts::attention(LayerKind kind, Stack stack, bool backward) const {
-  const double d = static_cast<double>(m_.d_model);
-  const double width = static_cast<double>(m_.d_attention()) / tp_;
   const bool causal = kind == LayerKind::kAttention && stack == Stack::kDecoder;
   auto pass = [&](bool bwd) {
     KernelTime t;
-    if (bwd) t += dropout_residual(true);
-    if (bwd) t += linear(tokens_, d, width, true);  // output projection
-    if (!bwd) {
-      t += norm(false);
-      t += linear(tokens_, 3 * width, d, false);  // Q, K, V projections
-    }
-    t += attention_core(causal, bwd);
-    if (!bwd) {
-      t += linear(tokens_, d, width, false);
-      t += dropout_residual(false);
-    } else {
-      t += linear(tokens_, 3 * width, d, true);
+    if (bwd) {
+      t += dropout_residual(true);
+      t += attention_output(true);
+      t += attention_core(causal, true);
+      t += attention_projections(true);
       t += norm(true);
+      return t;
     }
+    t += norm(false);
+    t += attention_projections(false);  // Q, K, V
+    t += attention_core(causal, false);
+    t += attention_output(false);
+    t += dropout_residual(false);
     return t;
   };
   const double flops = block_flops(kind, stack);
@@ -156,13 +190,18 @@ kernels::KernelShape LayerCosts::moe_shape(double tokens, int experts) const {
 }
 
 BlockCost LayerCosts::moe_gate(double routed, bool backward) const {
-  const auto shape = moe_shape(routed, static_cast<int>(m_.experts));
-  const double flops = kernels::kernel_flops(KernelKind::kRouterGemm, shape);
+  // Noisy top-k multiplies by a gate and a noise matrix (Shazeer et al. 2017 eq. 4); hierarchical gating
+  // runs only its primary gate here, over the groups (the secondary gates run with the experts).
+  const int width = static_cast<int>(m_.hierarchical_gating ? m_.expert_groups : m_.experts);
+  const int matrices = m_.gating == workloads::GatingKind::kNoisyTopK ? 2 : 1;
+  const auto router = moe_shape(routed, width * matrices);
+  const auto shape = moe_shape(routed, width);
+  const double flops = kernels::kernel_flops(KernelKind::kRouterGemm, router);
   KernelTime fwd = norm(false);
-  fwd += c_.moe_kernel(KernelKind::kRouterGemm, shape);
+  fwd += c_.moe_kernel(KernelKind::kRouterGemm, router);
   fwd += c_.moe_kernel(KernelKind::kGating, shape);
   if (!backward) return {fwd, flops};
-  const double d = static_cast<double>(m_.d_model), E = static_cast<double>(m_.experts);
+  const double d = static_cast<double>(m_.d_model), E = static_cast<double>(width * matrices);
   KernelTime bwd = c_.stream(3 * routed * E * kFp32);  // softmax backward on the fp32 logits
   bwd += c_.gemm(routed, d, E);                        // dX = dLogits · Wᵀ
   bwd += c_.gemm(d, E, routed);                        // dW = Xᵀ · dLogits
@@ -209,6 +248,16 @@ BlockCost LayerCosts::moe_experts(double copies, int local_experts, bool backwar
   const double flops = copies * 2.0 * d * f * (m_.expert_gated ? 3.0 : 2.0);
   KernelTime fwd = c_.moe_kernel(KernelKind::kExpertUp, shape);
   fwd += c_.moe_kernel(KernelKind::kExpertDown, shape);
+  // Hierarchical gating: each chosen group's secondary gate (and noise) matrix on the copies it received,
+  // one per chosen group, picking top_k / group_top_k of the group's experts.
+  KernelTime secondary;
+  if (m_.hierarchical_gating && copies > 0) {
+    const double received = copies * static_cast<double>(m_.group_top_k) / k;
+    const double width = static_cast<double>(m_.experts / m_.expert_groups) *
+                         (m_.gating == workloads::GatingKind::kNoisyTopK ? 2.0 : 1.0);
+    secondary = linear(received, width, d, backward);
+  }
+  fwd += secondary;
   if (!backward) return {fwd, flops};
   if (!(copies > 0)) return {};
   KernelTime bwd = c_.grouped_gemm(rows, f, d, E);  // down: dH = dY · W2ᵀ
@@ -216,6 +265,10 @@ BlockCost LayerCosts::moe_experts(double copies, int local_experts, bool backwar
   bwd += c_.stream((2 * g + 1) * copies * f * a_);  // activation backward
   bwd += c_.grouped_gemm(rows, d, g * f, E);        // up: dX = dH · W1ᵀ
   bwd += c_.grouped_gemm(d, g * f, rows, E);        // up: dW1 = Xᵀ · dH
+  bwd += secondary;
+  // An LSTM-MoE's selective recomputation re-runs the experts' first layer (Shazeer et al. 2017 App. D).
+  if (m_.is_lstm() && run_.training.recompute == workloads::Recompute::kSelective)
+    bwd += c_.moe_kernel(KernelKind::kExpertUp, shape);
   return with_recompute(bwd, fwd, flops);
 }
 
@@ -239,8 +292,30 @@ BlockCost LayerCosts::moe_combine(double routed, int local_experts, bool backwar
   return {t, 0.0};
 }
 
+BlockCost LayerCosts::shared_experts(Stack stack, bool backward) const {
+  // Shared experts run on every token like a dense FFN of shared_experts x shared_d_ff hidden units.
+  const double d = static_cast<double>(m_.d_model);
+  const double f = static_cast<double>(m_.shared_experts * m_.shared_d_ff()) / tp_;
+  const double g = m_.expert_gated ? 2.0 : 1.0;
+  KernelTime t;
+  if (!backward) {
+    t += linear(tokens_, g * f, d, false);
+    t += c_.stream((g + 1) * tokens_ * f * a_);
+    t += linear(tokens_, d, f, false);
+  } else {
+    t += linear(tokens_, d, f, true);
+    t += c_.stream((2 * g + 1) * tokens_ * f * a_);
+    t += linear(tokens_, g * f, d, true);
+  }
+  const double flops = block_flops(LayerKind::kSharedExperts, stack);
+  return {t, backward ? 2.0 * flops : flops};
+}
+
 BlockCost LayerCosts::logits(bool backward) const {
-  const double d = static_cast<double>(m_.d_model), v = static_cast<double>(m_.vocab) / tp_;
+  // Importance sampling (Jozefowicz et al. 2016): the logits of the sampled classes and the target only.
+  const double d = static_cast<double>(m_.d_model);
+  const double v = m_.softmax_samples > 0 ? static_cast<double>(m_.softmax_samples + 1)
+                                          : static_cast<double>(m_.vocab) / tp_;
   const double flops = block_flops(LayerKind::kLogits, Stack::kNone);
   KernelTime t;
   if (!backward) {

@@ -59,6 +59,15 @@ class LayerCosts {
   BlockCost moe_experts(double copies, int local_experts, bool backward) const;
   /// MoE: the combine (weighted sum of each token's k expert outputs) and the dropout + residual add.
   BlockCost moe_combine(double routed, int local_experts, bool backward) const;
+  /// MoE: the shared experts on every token of this device (split over the tensor ranks like a dense FFN).
+  BlockCost shared_experts(workloads::Stack stack, bool backward) const;
+  /// One LSTM layer over the micro-batch: the input products of all time steps at once, then the
+  /// sequence_length recurrent steps one after the other (recurrent product, gate nonlinearities, the
+  /// projection), and the dropout + residual add (layer_costs_lstm.cpp).
+  BlockCost lstm(bool backward) const;
+  /// A multi-token-prediction module's input: the shifted tokens' embedding lookup, two norms and the
+  /// 2·d_model -> d_model projection (DeepSeek-V3 §2.2).
+  BlockCost mtp_projection(bool backward) const;
   /// Final norm, output projection over this rank's vocabulary shard, cross-entropy.
   BlockCost logits(bool backward) const;
   /// Token embedding lookup (and its dropout).
@@ -71,6 +80,8 @@ class LayerCosts {
   KernelTime dropout_residual(bool backward) const;
   KernelTime linear(double m, double n, double k, bool backward) const;
   KernelTime attention_core(bool causal, bool backward) const;
+  KernelTime attention_projections(bool backward) const;
+  KernelTime attention_output(bool backward) const;
   kernels::KernelShape moe_shape(double tokens, int experts) const;
   KernelTime einsum_dispatch(double routed, bool combine, bool backward) const;
   double block_flops(workloads::LayerKind kind, workloads::Stack stack) const;

@@ -5,13 +5,12 @@ namespace moesim::sim {
 std::vector<LayerPlan> layer_plan(const workloads::ModelSpec& m) {
   std::vector<LayerPlan> out;
   auto add_stack = [&](workloads::Stack s, std::int64_t n) {
-    for (std::int64_t i = 0; i < n; ++i) {
-      const bool moe = m.is_moe() && m.moe_every > 0 && (i + 1) % m.moe_every == 0;
-      out.push_back({s, moe});
-    }
+    for (std::int64_t i = 0; i < n; ++i) out.push_back({s, m.is_moe_layer(i), false});
   };
   add_stack(workloads::Stack::kEncoder, m.encoder_layer_count());
   add_stack(workloads::Stack::kDecoder, m.decoder_layer_count());
+  for (std::int64_t k = 0; k < m.mtp_modules; ++k)
+    out.push_back({workloads::Stack::kDecoder, m.is_moe_layer(m.layers - 1), true});
   return out;
 }
 
@@ -20,17 +19,19 @@ std::vector<LayerPlan> layer_plan(const workloads::ModelSpec& m) {
 namespace moesim::sim {
 namespace {
 
-/// Forward FLOPs per token of one layer of `lp`'s kind, from the accounting.
+/// Forward FLOPs per token of one layer of `lp`'s kind, from the accounting (an MTP module's rows for an
+/// MTP layer, with its projection and its pass through the output head).
 double layer_flops(const workloads::ModelAccounting& acc, const LayerPlan& lp, bool cross) {
+  using K = workloads::LayerKind;
   double f = 0;
   for (const auto& l : acc.layers) {
     const bool same_stack = l.stack == lp.stack || l.stack == workloads::Stack::kNone;
-    if (!same_stack) continue;
-    const bool take =
-        l.kind == workloads::LayerKind::kAttention ||
-        (cross && l.kind == workloads::LayerKind::kCrossAttention) ||
-        (lp.moe ? l.kind == workloads::LayerKind::kMoeFfn || l.kind == workloads::LayerKind::kRouter
-                : l.kind == workloads::LayerKind::kDenseFfn);
+    if (!same_stack || l.mtp != lp.mtp) continue;
+    const bool ffn = lp.moe ? l.kind == K::kMoeFfn || l.kind == K::kRouter || l.kind == K::kSharedExperts
+                            : l.kind == K::kDenseFfn;
+    const bool take = l.kind == K::kAttention || l.kind == K::kLstm ||
+                      (cross && l.kind == K::kCrossAttention) || ffn ||
+                      (lp.mtp && (l.kind == K::kMtpProjection || l.kind == K::kLogits));
     if (take) f += l.flops_fwd_matmul_per_token + l.flops_fwd_attention_per_token;
   }
   return f;
@@ -87,7 +88,7 @@ std::vector<int> pipeline_boundaries(const workloads::RunSpec& run, const worklo
           layer_flops(acc, lp, lp.stack == workloads::Stack::kDecoder && run.model.encoder_decoder));
     double logits = 0;
     for (const auto& l : acc.layers)
-      if (l.kind == workloads::LayerKind::kLogits) logits += l.flops_fwd_matmul_per_token;
+      if (l.kind == workloads::LayerKind::kLogits && !l.mtp) logits += l.flops_fwd_matmul_per_token;
     return balanced(cost, logits, stages);
   }
   const int chunks = stages * static_cast<int>(p.virtual_stages);

@@ -8,13 +8,15 @@
 
 namespace moesim::sim {
 
-/// One transformer layer in model order.
+/// One layer in model order: a Transformer layer (attention + FFN) or an LSTM layer (+ its MoE, if any).
 struct LayerPlan {
   workloads::Stack stack;
-  bool moe;
+  bool moe;          ///< the FFN is an MoE layer (an LSTM layer without it has no FFN)
+  bool mtp = false;  ///< a multi-token-prediction module: projection, one layer, and the output head
 };
 
-/// Encoder layers first, then decoder layers; every moe_every-th FFN of a stack is an MoE layer.
+/// Encoder layers first, then decoder layers (ModelSpec::is_moe_layer says which are MoE), then the
+/// multi-token-prediction modules, each shaped like the model's last layer.
 std::vector<LayerPlan> layer_plan(const workloads::ModelSpec& model);
 
 }  // namespace moesim::sim

@@ -27,12 +27,18 @@ RoutingDistribution routing_of(const workloads::RunSpec& run) {
 }
 
 std::vector<ExpertLoad> routing_draws(const workloads::RunSpec& run,
-                                      const workloads::ModelAccounting& accounting) {
+                                      const workloads::ModelAccounting& accounting, int devices_per_node) {
   std::vector<ExpertLoad> loads;
   if (!run.model.is_moe()) return loads;
   const auto draws = std::min<std::int64_t>(8, std::max<std::int64_t>(1, accounting.moe_layers));
   const double tokens = routed_tokens_per_group(run);
+  const auto structure = routing_structure(run, devices_per_node);
   for (std::int64_t l = 0; l < draws; ++l) {
+    if (structure) {
+      loads.push_back(draw_structured_load(routing_of(run), *structure, static_cast<int>(run.model.top_k),
+                                           tokens, run.model.capacity_factor, static_cast<int>(l)));
+      continue;
+    }
     loads.push_back(draw_expert_load(routing_of(run), static_cast<int>(run.model.experts),
                                      static_cast<int>(run.model.top_k), tokens, run.model.capacity_factor,
                                      static_cast<int>(l)));

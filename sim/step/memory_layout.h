@@ -16,8 +16,9 @@ RoutingDistribution routing_of(const workloads::RunSpec& run);
 /// The routing draws of a step: one per MoE layer up to 8 (reused cyclically, each priced once on the
 /// network), each over the tokens one expert-parallel group routes per micro-batch and tensor rank; empty
 /// for a dense model.
+/// `devices_per_node` places the experts on nodes for node-limited routing.
 std::vector<ExpertLoad> routing_draws(const workloads::RunSpec& run,
-                                      const workloads::ModelAccounting& accounting);
+                                      const workloads::ModelAccounting& accounting, int devices_per_node);
 
 /// The memory model's inputs for the layout of `run`: parameters per device before ZeRO (dense ones over
 /// tensor × pipeline, experts also over the expert group), tokens per micro-batch and data rank, and the

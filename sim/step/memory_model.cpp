@@ -28,10 +28,33 @@ struct Shape {
   double attention_core() const { return 5.0 * a * s * s * b; }  // scores, softmax, dropout: 5as²b
 };
 
+/// The shared experts' hidden activations, like a dense FFN's (4sbf, GLU 6sbf), split over tensor ranks.
+double shared_expert_bytes(const workloads::ModelSpec& m, const Shape& x) {
+  const double glu = m.expert_gated ? 1.5 : 1.0;
+  return 4.0 * x.s * x.b * static_cast<double>(m.shared_experts * m.shared_d_ff()) * glu / x.t;
+}
+
+/// An LSTM layer stores per token its input (d), the four gates' activations (4n), the cell state and its
+/// tanh (2n), the output before the projection (n) and the projection's (p), plus the residual's dropout
+/// mask and input (2d), in 2-byte units as Korthikanti et al.'s coefficients; its MoE, as a Transformer's.
+double lstm_activation_bytes(const workloads::RunSpec& run, const LayerPlan& lp, const Shape& x,
+                             const MemoryLayout& layout) {
+  const auto& m = run.model;
+  const double n = static_cast<double>(m.lstm_units), p = static_cast<double>(m.lstm_projection);
+  double bytes = 2.0 * x.s * x.b * (3 * x.h + 7 * n + p);
+  if (!lp.moe) return bytes;
+  // Selective recomputation of an LSTM-MoE recomputes the experts' hidden layers in backward instead of
+  // storing them (Shazeer et al. 2017 App. D, "Memory Optimizations").
+  const bool hidden = run.training.recompute != Recompute::kSelective;
+  const double per_copy = (hidden ? 4.0 * static_cast<double>(m.expert_d_ff) : 0.0) + 2.0 * x.h;
+  return bytes + layout.expert_copies_per_microbatch * per_copy;
+}
+
 /// Bytes one layer stores for backward, for one micro-batch.
 double layer_activation_bytes(const workloads::RunSpec& run, const LayerPlan& lp, const Shape& x,
                               const MemoryLayout& layout) {
   const auto& m = run.model;
+  if (m.is_lstm()) return lstm_activation_bytes(run, lp, x, layout);
   const bool cross = lp.stack == workloads::Stack::kDecoder && m.encoder_decoder;
   // Only selective recomputation drops the attention core (a layer being fully recomputed stores it too).
   const bool keep_core = run.training.recompute != Recompute::kSelective;
@@ -51,7 +74,7 @@ double layer_activation_bytes(const workloads::RunSpec& run, const LayerPlan& lp
   const double glu = m.expert_gated ? 1.5 : 1.0;
   const double per_copy = 4.0 * static_cast<double>(m.expert_d_ff) * glu + 2.0 * x.h;
   const double router_logits = 4.0 * x.s * x.b * static_cast<double>(m.experts) / x.t;  // fp32
-  return bytes + layout.expert_copies_per_microbatch * per_copy + router_logits;
+  return bytes + layout.expert_copies_per_microbatch * per_copy + router_logits + shared_expert_bytes(m, x);
 }
 
 double activations_bytes(const workloads::RunSpec& run, const workloads::ModelAccounting& accounting,
@@ -89,13 +112,16 @@ double activations_bytes(const workloads::RunSpec& run, const workloads::ModelAc
     // theoretical_memory_usage.py).
     double in_flight = static_cast<double>(std::min<std::int64_t>(p.micro_batches, stages - stage));
     if (chunks > 1) in_flight *= 1.0 + (stages - 1.0) / (static_cast<double>(stages) * chunks);
-    double stage_bytes = one_mb * in_flight;
-    if (run.training.recompute == Recompute::kFull)
-      stage_bytes += largest_layer;  // the layer being recomputed
-    stage_bytes *= activation_scale(run.training.precision);
-    // The logits in fp32 and the output projection's input, 4sbh(1 + V/h)/t bytes (Megatron): the logits'
-    // 4 bytes per element do not follow the activation precision.
-    if (holds_last) stage_bytes += 4 * x.sbh() * (1 + static_cast<double>(m.vocab) / x.h) / x.t;
+    double stage_bytes = one_mb * in_flight * activation_scale(run.training.precision);
+    if (run.training.recompute == Recompute::kFull)  // the layer being recomputed
+      stage_bytes += largest_layer * activation_scale(run.training.precision);
+    if (holds_last) {  // logits (fp32) and the output projection's input: 4sbh(1 + V/h)/t
+      // An importance-sampled softmax has logits for its samples and the target only.
+      const double classes =
+          m.softmax_samples > 0 ? static_cast<double>(m.softmax_samples + 1) : static_cast<double>(m.vocab);
+      // fp32 logits whatever the training precision: not scaled with it.
+      stage_bytes += 4 * x.sbh() * (1 + classes / x.h) / x.t;
+    }
     worst = std::max(worst, stage_bytes);
   }
   return worst;
@@ -107,8 +133,8 @@ double buffers_bytes(const workloads::RunSpec& run, const MemoryLayout& layout, 
   const double act = std::max(2.0, workloads::bytes_per_element(run.training.precision));
   double bytes = 0;
   if (m.is_moe()) {  // dispatch send + receive, reused by the combine and by every MoE layer
-    const double sent =
-        layout.tokens_per_microbatch / static_cast<double>(p.tensor) * static_cast<double>(m.top_k);
+    const double copies = static_cast<double>(m.hierarchical_gating ? m.group_top_k : m.top_k);
+    const double sent = layout.tokens_per_microbatch / static_cast<double>(p.tensor) * copies;
     bytes += (sent + layout.expert_copies_per_microbatch) * static_cast<double>(m.d_model) * act;
   }
   int communicators = 0;

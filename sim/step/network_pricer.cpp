@@ -20,6 +20,57 @@ using collectives::CollectiveOp;
 
 /// Bytes from member i to member j of an expert-parallel group: sender i's accepted copies for the
 /// experts member j holds (its own routing draw), times the bytes of one token copy.
+/// Dispatches that send a token once per group, device or node (DispatchUnit): sender i's transfers to
+/// member j, times the share of its copies there that capacity accepted. Node dispatch (DeepSeek-V3
+/// §3.2.2): a token crosses the network once to each destination node, to the GPU there with the sender's
+/// position in its node (same rail), which forwards it over NVLink to the node's other chosen GPUs.
+void add_deduplicated(const ExpertLoad& sender, int i, const workloads::RunSpec& run, double bytes_per_copy,
+                      collectives::ByteMatrix& m) {
+  const int ep = m.n;
+  const auto& node = sender.member_node;
+  const auto position = [&](int member) {
+    int p = 0;
+    for (int k = 0; k < member; ++k)
+      p += node[static_cast<std::size_t>(k)] == node[static_cast<std::size_t>(member)];
+    return p;
+  };
+  const auto keep = [&](int j) {
+    const double routed = received_copies(run, sender, j);
+    ExpertLoad accepted = sender;
+    accepted.routed_tokens = sender.accepted_tokens;
+    return routed > 0 ? received_copies(run, accepted, j) / routed : 1.0;
+  };
+  for (int j = 0; j < ep; ++j) {
+    const double b = sender.member_transfers[static_cast<std::size_t>(j)] * keep(j) * bytes_per_copy;
+    const int nj = node[static_cast<std::size_t>(j)];
+    if (sender.dispatch != DispatchUnit::kNode || nj == node[static_cast<std::size_t>(i)]) {
+      m.at(i, j) += b;
+      continue;
+    }
+    // The forwarding GPU of node nj: the member there at this sender's position (else its first).
+    int relay = -1, first = -1;
+    for (int k = 0; k < ep; ++k) {
+      if (node[static_cast<std::size_t>(k)] != nj) continue;
+      if (first < 0) first = k;
+      if (position(k) == position(i)) relay = k;
+    }
+    if (relay < 0) relay = first;
+    if (j != relay) m.at(relay, j) += b;  // NVLink fan-out inside the destination node
+  }
+  for (int k = 0; k < ep; ++k) {  // the network legs: one transfer per token and destination node
+    const int nk = node[static_cast<std::size_t>(k)];
+    if (sender.dispatch != DispatchUnit::kNode || nk == node[static_cast<std::size_t>(i)]) continue;
+    int relay = -1, first = -1;
+    for (int r = 0; r < ep; ++r) {
+      if (node[static_cast<std::size_t>(r)] != nk) continue;
+      if (first < 0) first = r;
+      if (position(r) == position(i)) relay = r;
+    }
+    if ((relay < 0 ? first : relay) != k) continue;
+    m.at(i, k) += sender.node_transfers[static_cast<std::size_t>(nk)] * keep(k) * bytes_per_copy;
+  }
+}
+
 collectives::ByteMatrix a2a_matrix(const BuiltStep& step, const workloads::RunSpec& run, int draw,
                                    bool transpose) {
   const int ep = step.layout.expert;
@@ -27,12 +78,19 @@ collectives::ByteMatrix a2a_matrix(const BuiltStep& step, const workloads::RunSp
   const double bytes_per_copy =
       static_cast<double>(run.model.d_model) * workloads::bytes_per_element(run.training.precision);
   collectives::ByteMatrix m(ep);
-  for (int i = 0; i < ep; ++i)
-    for (int j = 0; j < ep; ++j) {
-      const double b = received_copies(run, senders[static_cast<std::size_t>(i)], j) * bytes_per_copy;
-      (transpose ? m.at(j, i) : m.at(i, j)) = b;
+  for (int i = 0; i < ep; ++i) {
+    const auto& sender = senders[static_cast<std::size_t>(i)];
+    if (sender.dispatch != DispatchUnit::kExpert && !sender.member_transfers.empty()) {
+      add_deduplicated(sender, i, run, bytes_per_copy, m);
+      continue;
     }
-  return m;
+    for (int j = 0; j < ep; ++j) m.at(i, j) = received_copies(run, sender, j) * bytes_per_copy;
+  }
+  if (!transpose) return m;
+  collectives::ByteMatrix t(ep);
+  for (int i = 0; i < ep; ++i)
+    for (int j = 0; j < ep; ++j) t.at(j, i) = m.at(i, j);
+  return t;
 }
 
 /// The collective of a data-parallel demand: gradients all-reduced (ZeRO 0) or reduce-scattered (ZeRO >= 1),

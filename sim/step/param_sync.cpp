@@ -1,6 +1,8 @@
 // Parameter synchronisation in the step: gradient buckets, ZeRO reduce-scatters and weight all-gathers.
 #include "sim/step/step_builder_parts.h"
 
+#include <algorithm>
+
 namespace moesim::sim::detail {
 
 using workloads::LayerKind;
@@ -8,12 +10,16 @@ using workloads::Stack;
 
 std::pair<double, double> Builder::layer_params(const LayerPlan& lp) const {
   double dense = 0;
-  for (auto kind : {LayerKind::kAttention, LayerKind::kCrossAttention}) {
+  for (auto kind : {LayerKind::kAttention, LayerKind::kCrossAttention, LayerKind::kLstm}) {
     if (kind == LayerKind::kCrossAttention && !(lp.stack == Stack::kDecoder && m_.encoder_decoder)) continue;
     if (const auto* c = find_cost(acc_, kind, lp.stack)) dense += static_cast<double>(c->params);
   }
-  const auto* ffn = find_cost(acc_, lp.moe ? LayerKind::kRouter : LayerKind::kDenseFfn, lp.stack);
-  if (ffn) dense += static_cast<double>(ffn->params);
+  for (auto kind : lp.moe ? std::vector<LayerKind>{LayerKind::kRouter, LayerKind::kSharedExperts}
+                          : std::vector<LayerKind>{LayerKind::kDenseFfn})
+    if (const auto* c = find_cost(acc_, kind, lp.stack)) dense += static_cast<double>(c->params);
+  if (lp.mtp)
+    if (const auto* c = find_cost(acc_, LayerKind::kMtpProjection, lp.stack))
+      dense += static_cast<double>(c->params);
   double experts = 0;
   if (lp.moe)
     if (const auto* c = find_cost(acc_, LayerKind::kMoeFfn, lp.stack))
@@ -22,11 +28,23 @@ std::pair<double, double> Builder::layer_params(const LayerPlan& lp) const {
 }
 
 double Builder::edge_params(int first_layer, int end_layer) const {
+  // An importance-sampled softmax (and its embedding) has sparse gradients: only the rows of the words in
+  // the batch and of the sampled classes change, and only those are synchronised (TensorFlow's sparse
+  // updates, as Jozefowicz et al. 2016 and Shazeer et al. 2017 trained). Upper bound: every token a
+  // distinct word.
+  const bool sparse = m_.softmax_samples > 0;
+  const double tokens = out_.tokens_per_microbatch * micro_;
   double p = 0;
   for (const auto& l : acc_.layers) {
-    if (l.kind == LayerKind::kEmbedding && first_layer == 0) p += static_cast<double>(l.params);
+    if (l.mtp) continue;
+    const double rows = static_cast<double>(m_.vocab);
+    const double touched = l.kind == LayerKind::kEmbedding
+                               ? std::min(rows, tokens)
+                               : std::min(rows, tokens + static_cast<double>(m_.softmax_samples));
+    const double scale = sparse ? touched / rows : 1.0;
+    if (l.kind == LayerKind::kEmbedding && first_layer == 0) p += static_cast<double>(l.params) * scale;
     if (l.kind == LayerKind::kLogits && end_layer == static_cast<int>(layers_.size()))
-      p += static_cast<double>(l.params);
+      p += static_cast<double>(l.params) * scale;
   }
   return p / tp_;
 }

@@ -34,6 +34,11 @@ struct PowerSetup {
   topologies::ChipPowerStates chip;      ///< the accelerator's states (preset, or energy.chip_power)
   topologies::ClusterPowerSpec figures;  ///< per item: the cluster preset's, or the energy section's
   NetworkInventory inventory;
+
+  /// Whether the chip's power is known: the preset's or the scenario's chip states, or a measured system
+  /// power per accelerator. A chip with none (TPU v5e/v5p/v6e: Google publishes no chip power) has no
+  /// energy figure; results then say "not modelled" instead of charging it 0 W.
+  bool chip_power_known() const { return !chip.empty() || model.measured_system_w_per_device.has_value(); }
 };
 
 /// The scenario's power model: the accelerator preset's states (accelerator.h; `energy.chip_power` overrides

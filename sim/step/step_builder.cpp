@@ -110,7 +110,16 @@ std::vector<std::int32_t> Builder::collective(const std::vector<int>& devs,
 }
 
 double Builder::dense_params_per_device() const {
-  const double dense = static_cast<double>(acc_.params_total - acc_.params_experts);
+  double dense = static_cast<double>(acc_.params_trained() - acc_.params_experts);
+  // An importance-sampled softmax and its embedding live on parameter servers (TensorFlow's 2016 LM
+  // training, Jozefowicz et al. 2016; Shazeer et al. 2017): a device holds and updates only the rows its
+  // batch touches (param_sync.cpp edge_params counts the same rows).
+  if (m_.softmax_samples > 0) {
+    for (const auto& l : acc_.layers)
+      if (l.kind == LayerKind::kEmbedding || (l.kind == LayerKind::kLogits && !l.mtp))
+        dense -= static_cast<double>(l.params);
+    dense += edge_params(0, static_cast<int>(layers_.size())) * tp_;
+  }
   return dense / (tp_ * stages_);
 }
 

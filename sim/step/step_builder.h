@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "sim/step/compute_model.h"
@@ -69,6 +70,11 @@ BuiltStep build_step(const workloads::RunSpec& run, const workloads::ModelAccoun
 
 /// Tokens that each expert-parallel group routes per micro-batch and tensor rank (the loads' `tokens`).
 double routed_tokens_per_group(const workloads::RunSpec& run);
+
+/// The routing structure of an expert-parallel group when the model limits routing (hierarchical gating,
+/// expert groups, device- or node-limited routing), or nothing: members are the group's data ranks at
+/// tensor rank 0 of the first stage, `devices_per_node` consecutive devices share a node.
+std::optional<RoutingStructure> routing_structure(const workloads::RunSpec& run, int devices_per_node);
 
 /// Received token copies of real device `member` (0..expert-1) of an expert-parallel group under `load`.
 double received_copies(const workloads::RunSpec& run, const ExpertLoad& load, int member);

@@ -43,15 +43,19 @@ void Builder::layer_pass(int global_layer, const LayerPlan& lp, int mb, Pass pas
     prev = ids;
   };
   auto attention_block = [&](LayerKind kind) {
-    const BlockCost cost = costs_->attention(kind, lp.stack, backward);
+    // LSTM models mix tokens with the recurrent layer instead (reported with attention, the token-mixing
+    // block; LSTM layers are not tensor-parallel).
+    const BlockCost cost =
+        m_.is_lstm() ? costs_->lstm(backward) : costs_->attention(kind, lp.stack, backward);
     for (int i = 0; i < sim_per_stage_; ++i) {
       chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kAttention, cost, backward,
                           global_layer, mb));
     }
-    tp_allreduce();
+    if (!m_.is_lstm()) tp_allreduce();
   };
   auto ffn_block = [&]() {
     if (!lp.moe) {
+      if (m_.is_lstm()) return;  // an LSTM layer without an MoE has no FFN
       const BlockCost cost = costs_->dense_ffn(lp.stack, backward);
       for (int i = 0; i < sim_per_stage_; ++i) {
         chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kDenseFfn, cost, backward,
@@ -62,16 +66,29 @@ void Builder::layer_pass(int global_layer, const LayerPlan& lp, int mb, Pass pas
     }
     moe_block(stage, global_layer, mb, backward, devs, prev);
   };
+  // A multi-token-prediction module: its input projection before the layer, its pass through the shared
+  // output head after it.
+  auto mtp_block = [&](bool input) {
+    if (!lp.mtp) return;
+    const BlockCost cost = input ? costs_->mtp_projection(backward) : costs_->logits(backward);
+    for (int i = 0; i < sim_per_stage_; ++i)
+      chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kEmbedding, cost, backward,
+                          global_layer, mb));
+  };
   // Backward runs the blocks in reverse order; the step time is insensitive to the order within a layer
   // except for where the collectives fall, which reversing preserves.
   if (!backward) {
+    mtp_block(true);
     attention_block(LayerKind::kAttention);
     if (lp.stack == Stack::kDecoder && m_.encoder_decoder) attention_block(LayerKind::kCrossAttention);
     ffn_block();
+    mtp_block(false);
   } else {
+    mtp_block(false);
     ffn_block();
     if (lp.stack == Stack::kDecoder && m_.encoder_decoder) attention_block(LayerKind::kCrossAttention);
     attention_block(LayerKind::kAttention);
+    mtp_block(true);
   }
 }
 
@@ -99,16 +116,32 @@ void Builder::moe_block(int stage, int layer, int mb, bool backward, const std::
     chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kGating, gate, backward, layer, mb));
     chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kPermute, disp, backward, layer, mb));
   }
-  prev = collective(devs, prev, backward ? OpCategory::kA2aCombine : OpCategory::kA2aDispatch, a2a_out,
+  const auto permuted = prev;
+  prev = collective(devs, permuted, backward ? OpCategory::kA2aCombine : OpCategory::kA2aDispatch, a2a_out,
                     backward, layer, mb);
+  // Shared experts need no routing: they run on this device's tokens while the dispatch is in flight
+  // (Megatron-Core's shared-expert overlap; DeepSeek-V3 §3.2.1), and the routed experts follow them.
+  std::vector<std::int32_t> shared(devs.size(), -1);
+  if (m_.shared_experts > 0) {
+    const BlockCost cost = costs_->shared_experts(Stack::kDecoder, backward);
+    for (int i = 0; i < sim_per_stage_; ++i) {
+      const auto u = static_cast<std::size_t>(i);
+      const Op op = compute_op(devs[u], OpCategory::kExpertFfn, cost, backward, layer, mb);
+      shared[u] = permuted[u] >= 0 ? out_.graph.add(op, {permuted[u]}) : out_.graph.add(op);
+    }
+  }
   // Expert FFN on the tokens this device received (the slowest expert sets the pace at the next
   // all-to-all).
   for (int i = 0; i < sim_per_stage_; ++i) {
+    const auto u = static_cast<std::size_t>(i);
     const int member = m_.experts >= ep ? i : i * (ep / static_cast<int>(m_.experts));
     const double copies = received_copies(run_, load, member);
     const BlockCost experts = costs_->moe_experts(copies, local_experts, backward);
-    chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kExpertFfn, experts, backward, layer,
-                        mb));
+    const Op op = compute_op(devs[u], OpCategory::kExpertFfn, experts, backward, layer, mb);
+    std::vector<std::int32_t> deps;
+    for (auto d : {prev[u], shared[u]})
+      if (d >= 0) deps.push_back(d);
+    prev[u] = out_.graph.add(op, deps);
   }
   prev = collective(devs, prev, backward ? OpCategory::kA2aDispatch : OpCategory::kA2aCombine, a2a_back,
                     backward, layer, mb);

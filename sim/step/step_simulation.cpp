@@ -185,7 +185,7 @@ StepResult simulate_step(const Scenario& scenario, const SimulateOptions& option
   const Progress progress(options.progress);
   const auto& run = scenario.run;
   const auto& cluster = scenario.cluster;
-  const auto& acc = topologies::find_accelerator(cluster.accelerator);
+  const auto& acc = topologies::accelerator_of(cluster);
   StepResult r;
   r.accounting = workloads::account_model(
       run.model, {run.training.sequence_length, workloads::bytes_per_element(run.training.precision)});
@@ -195,7 +195,8 @@ StepResult simulate_step(const Scenario& scenario, const SimulateOptions& option
   progress("scenario " + run.name + ": " + std::to_string(cluster.device_count()) + " x " + acc.name);
 
   check_backend_scale(backend_of(run, options), cluster.device_count(), run);
-  const auto loads = routing_draws(run, r.accounting);
+  const auto loads =
+      routing_draws(run, r.accounting, cluster.device_count() / std::max(1, cluster.node_count()));
   auto step = build_step(run, r.accounting, compute, loads);
   check_memory(step, acc, scenario);
   progress("step graph: " + std::to_string(step.graph.ops().size()) + " ops on " +

@@ -110,7 +110,8 @@ TEST(LayoutSpace, MemoryEstimateIsWhatTheSimulationComputes) {
   std::size_t compared = 0, refused = 0;
   for (std::size_t i = 0; i < layouts.size(); i += 37) {
     const auto scenario = apply_layout(base, layouts[i]);
-    const auto estimate = estimate_memory(scenario.run, accounting);
+    const auto estimate = estimate_memory(
+        scenario.run, accounting, base.cluster.device_count() / std::max(1, base.cluster.node_count()));
     try {
       const auto r = sim::simulate_step(scenario, {});
       EXPECT_EQ(estimate.total_bytes(), r.memory.total_bytes()) << layouts[i].label();

@@ -165,7 +165,10 @@ TEST(Planner, DemandCacheAnswersWhatThePricerComputes) {
   const auto accounting = workloads::account_model(run.model, {run.training.sequence_length, 2});
   const auto compute = sim::make_compute(topologies::find_accelerator(scenario.cluster.accelerator),
                                          scenario.run, scenario.lines);
-  const auto step = sim::build_step(run, accounting, compute, sim::routing_draws(run, accounting));
+  const auto step = sim::build_step(
+      run, accounting, compute,
+      sim::routing_draws(run, accounting,
+                         scenario.cluster.device_count() / std::max(1, scenario.cluster.node_count())));
   const auto topology = topologies::make_topology(scenario.cluster);
   network::BackendOptions options;
   options.keep_link_bytes = true;

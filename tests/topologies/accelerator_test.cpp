@@ -34,7 +34,12 @@ TEST(Accelerator, EveryPresetIsComplete) {
     EXPECT_GT(a.hbm_bytes, 0) << a.name;
     EXPECT_GT(a.hbm_bandwidth_Bps, 0) << a.name;
     EXPECT_GT(a.interconnect_bandwidth_Bps, 0) << a.name;
-    EXPECT_GT(a.compute_power_w(), 0) << a.name;
+    // Google publishes no power figure for TPU v5e, v5p or v6e (accelerators_2024.cpp): their energy
+    // needs energy.system_power_w_per_accelerator.
+    const bool unsourced_power = a.name == "tpuv5e" || a.name == "tpuv5p" || a.name == "tpuv6e";
+    if (!unsourced_power) {
+      EXPECT_GT(a.compute_power_w(), 0) << a.name;
+    }
     EXPECT_FALSE(a.description.empty()) << a.name;
   }
 }

@@ -199,7 +199,8 @@ TEST(RunSpecErrors, NonPositiveSizes) {
   EXPECT_HAS(msg, "training.sequence_length");
   msg = error_of(replace(kBase, "global_batch_sequences: 256", "global_batch_sequences: -256"));
   EXPECT_HAS(msg, "training.global_batch_sequences");
-  msg = error_of(replace(kBase, "  preset: switch-base\n", "  preset: switch-base\n  capacity_factor: 0\n"));
+  // capacity_factor 0 means no capacity limit (Shazeer et al. 2017); a negative one is an error.
+  msg = error_of(replace(kBase, "  preset: switch-base\n", "  preset: switch-base\n  capacity_factor: -1\n"));
   EXPECT_HAS(msg, "model.capacity_factor");
   msg = error_of(kBase + "simulation: {steps: 3}\n");  // one step is simulated: the key is refused
   EXPECT_HAS(msg, "simulation.steps");
