@@ -173,8 +173,10 @@ MemoryBreakdown memory_per_device(const workloads::RunSpec& run, const workloads
   double largest_layer = 0;
   for (const auto& l : accounting.layers) {
     if (l.kind == workloads::LayerKind::kEmbedding || l.kind == workloads::LayerKind::kLogits) continue;
-    const double split = static_cast<double>(p.tensor) *
-                         (l.kind == workloads::LayerKind::kMoeFfn ? static_cast<double>(p.expert) : 1.0);
+    const bool experts = l.kind == workloads::LayerKind::kMoeFfn;
+    // ZeRO-3 gathers only what it shards: experts with one replica (expert degree = data) stay whole.
+    if (experts && expert_replicas <= 1) continue;
+    const double split = static_cast<double>(p.tensor) * (experts ? static_cast<double>(p.expert) : 1.0);
     largest_layer = std::max(largest_layer, static_cast<double>(l.params) / split);
   }
   out.buffers_bytes = buffers_bytes(run, layout, largest_layer);

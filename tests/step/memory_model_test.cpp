@@ -101,5 +101,33 @@ TEST(MemoryModel, MoeLayersStoreTheReceivedTokenCopies) {
   EXPECT_NEAR(with_2000 - with_1000, L * 1000 * (4 * 4 * h + 2 * h), 1.0);
 }
 
+// ZeRO-3 gathers a layer's sharded weights before computing it (two layers' worth: the current one and the
+// prefetched one). Experts with one replica (expert degree = data) are not sharded and not gathered.
+TEST(MemoryModel, ZeroThreeGathersOnlyShardedLayers) {
+  auto run = dense_run(1, false, Recompute::kNone);
+  run.model.experts = 8;
+  run.parallelism.data = 8;
+  run.parallelism.zero = 3;
+  run.training.optimizer = workloads::Optimizer::kAdafactor;  // 4-byte weights
+  workloads::ModelAccounting accounting;
+  workloads::LayerCost attention, experts;
+  attention.kind = workloads::LayerKind::kAttention;
+  attention.params = 1000000;
+  experts.kind = workloads::LayerKind::kMoeFfn;
+  experts.params = 64000000;
+  accounting.layers = {attention, experts};
+  MemoryLayout layout;
+  layout.tokens_per_microbatch = 2048;
+  auto gathered = [&](int expert_degree) {
+    run.parallelism.expert = expert_degree;
+    auto no_zero = run;
+    no_zero.parallelism.zero = 0;
+    return memory_per_device(run, accounting, layout).buffers_bytes -
+           memory_per_device(no_zero, accounting, layout).buffers_bytes;
+  };
+  EXPECT_DOUBLE_EQ(gathered(4), 2 * 64e6 / 4 * 4);  // 2 replicas of each expert: sharded, gathered
+  EXPECT_DOUBLE_EQ(gathered(8), 2 * 1e6 * 4);       // one replica: only the attention is gathered
+}
+
 }  // namespace
 }  // namespace moesim::sim
