@@ -156,9 +156,14 @@ void parse_moe(const YamlMap& m, const Keys& k, ModelSpec& spec) {
   k.boolean("hierarchical_gating", spec.hierarchical_gating);
   k.integer("device_limit", spec.device_limit, Bound::kNonNegative, limits::kMaxExperts);
   k.integer("node_limit", spec.node_limit, Bound::kNonNegative, limits::kMaxExperts);
-  // 0 = no capacity limit: every routed token is computed (Shazeer et al. 2017 has none).
-  if (auto v = m.optional_quantity("capacity_factor", Unit::kCount, Bound::kNonNegative,
-                                   limits::kMaxCapacityFactor)) {
+  // `none` (or 0) = no capacity limit, dropless: every routed token is computed and the heaviest expert
+  // sets the pace (Shazeer et al. 2017 has none; MegaBlocks and DeepSeek-V3 train dropless).
+  const auto raw_cf = m.has("capacity_factor") ? m.raw("capacity_factor") : YAML::Node();
+  if (raw_cf.IsScalar() && raw_cf.Scalar() == "none") {
+    spec.capacity_factor = 0;
+    if (!m.has("eval_capacity_factor")) spec.eval_capacity_factor = 0;
+  } else if (auto v = m.optional_quantity("capacity_factor", Unit::kCount, Bound::kNonNegative,
+                                          limits::kMaxCapacityFactor)) {
     spec.capacity_factor = *v;
     if (!m.has("eval_capacity_factor") && spec.eval_capacity_factor == 0) spec.eval_capacity_factor = *v;
   }

@@ -128,5 +128,21 @@ training: {global_batch_sequences: 32, sequence_length: 4096, precision: bf16}
   }
 }
 
+// `capacity_factor: none` is dropless: a skewed router drops tokens at capacity 1.0 and none without one.
+TEST(RecentModelsStep, CapacityFactorNoneDropsNothing) {
+  const std::string yaml = R"(
+model: {preset: switch-base, capacity_factor: 1.0}
+cluster: {preset: dgx-h100-superpod, devices: 16}
+parallelism: {data: 16, expert: 16}
+training: {global_batch_sequences: 64, sequence_length: 512, precision: bf16}
+simulation: {routing: {distribution: zipf, zipf_s: 0.8}}
+)";
+  const auto capped = simulate(yaml);
+  const auto dropless = simulate(yaml, {"model.capacity_factor=none"});
+  EXPECT_GT(capped["routing"]["dropped_fraction"].get<double>(), 0.01);
+  EXPECT_EQ(dropless["routing"]["dropped_fraction"].get<double>(), 0.0);
+  EXPECT_GT(dropless["step_time_s"].get<double>(), 0);
+}
+
 }  // namespace
 }  // namespace moesim::sim
