@@ -2,6 +2,8 @@
 // (grouped-query attention, MLA, shared experts, dense first layers, MTP) against hand counts.
 #include <gtest/gtest.h>
 
+#include "tests/workloads/model_error_key.h"
+
 #include "workloads/accounting.h"
 #include "workloads/model_section.h"
 #include "workloads/model_zoo.h"
@@ -115,14 +117,7 @@ TEST(RecentModels, ExplicitMoeLayersAndFirstDenseLayers) {
 }
 
 TEST(RecentModels, BadAttentionAndRoutingKeysNameTheKey) {
-  const auto key_of = [](const std::string& yaml) -> std::string {
-    try {
-      parse_model_section(YamlMap(YAML::Load(yaml), "t.yaml", "model"));
-    } catch (const ConfigError& e) {
-      return e.key();
-    }
-    return "";
-  };
+  const auto key_of = test::model_error_key;
   EXPECT_EQ(key_of("preset: mixtral-8x7b\nn_kv_heads: 5\n"), "model.n_kv_heads");
   EXPECT_EQ(key_of("preset: mixtral-8x7b\nqk_rope_head_dim: 64\n"), "model.qk_rope_head_dim");
   EXPECT_EQ(key_of("preset: qwen3-30b-a3b\nexpert_groups: 7\ngroup_top_k: 2\n"), "model.expert_groups");

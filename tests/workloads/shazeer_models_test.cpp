@@ -3,6 +3,8 @@
 // word, forward, excluding the softmax; Tables 1, 7 and 8). The paper prints them to 0.1M.
 #include <gtest/gtest.h>
 
+#include "tests/workloads/model_error_key.h"
+
 #include "workloads/accounting.h"
 #include "workloads/model_section.h"
 #include "workloads/model_zoo.h"
@@ -87,14 +89,7 @@ TEST(ShazeerModels, TrainingFlopsPerWordMatchTable1Throughput) {
 }
 
 TEST(ShazeerModels, LstmKeysAreChecked) {
-  const auto key_of = [](const std::string& yaml) -> std::string {
-    try {
-      parse_model_section(YamlMap(YAML::Load(yaml), "t.yaml", "model"));
-    } catch (const ConfigError& e) {
-      return e.key();
-    }
-    return "";
-  };
+  const auto key_of = test::model_error_key;
   EXPECT_EQ(key_of("preset: shazeer-lm1b-moe-143m\nlstm_projection: 512\n"), "model.lstm_projection");
   EXPECT_EQ(key_of("preset: shazeer-lm1b-moe-32\nd_ff: 2048\n"), "model.d_ff");
   EXPECT_EQ(key_of("preset: mixtral-8x7b\nlstm_units: 512\n"), "model.lstm_units");
