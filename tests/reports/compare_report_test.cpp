@@ -63,6 +63,11 @@ double displayed_value(const std::string& text) {
                                                      {"tokens/s", 1},
                                                      {"%", 0.01},
                                                      {"MJ", 1e6},
+                                                     {"kJ", 1e3},
+                                                     {"J", 1},
+                                                     {"MB", 1e6},
+                                                     {"M", 1e6},
+                                                     {"MFLOPs", 1e6},
                                                      {"GB", 1e9},
                                                      {"TB", 1e12},
                                                      {"MWh", 1},
@@ -190,7 +195,10 @@ TEST(CsvLine, QuotesWhereNeeded) {
 
 TEST(ReportWriter, FormatFromExtensionAndErrors) {
   const auto doc = sample_comparison();
-  EXPECT_EQ(nlohmann::json::parse(render_report("x.json", doc, "--json")), doc);
+  auto written = nlohmann::json::parse(render_report("x.json", doc, "--json"));
+  EXPECT_EQ(written.at("schema_version"), 2);
+  written.erase("schema_version");
+  EXPECT_EQ(written, doc);
   EXPECT_EQ(render_report("x.md", doc, "--report"), compare_markdown(doc));
   EXPECT_EQ(render_report("x.htm", doc, "--report"), compare_html(doc));
   EXPECT_THROW(render_report("x.pdf", doc, "--report"), ConfigError);
