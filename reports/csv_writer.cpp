@@ -35,9 +35,11 @@ std::string csv_line(const std::vector<std::string>& fields) {
 }
 
 std::string compare_csv(const nlohmann::json& doc) {
-  const nlohmann::json& moe = doc.at("moe");
-  const nlohmann::json& dense = doc.at("dense");
-  std::string out = csv_line({"metric", "label", "unit", "moe", "dense", "moe_over_dense"});
+  const auto sides = compare_sides(doc);
+  const nlohmann::json& moe = *sides[0].result;
+  const nlohmann::json& dense = *sides[1].result;
+  std::string out = csv_line(
+      {"metric", "label", "unit", sides[0].key, sides[1].key, sides[0].key + "_over_" + sides[1].key});
   const auto row = [&](const std::string& key, const std::string& label, const std::string& unit) {
     const auto a = number_at(moe, key), b = number_at(dense, key);
     out += csv_line(
