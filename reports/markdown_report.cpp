@@ -142,10 +142,8 @@ std::string sweep_markdown(const nlohmann::json& doc) {
       o << "Produced by " << provenance(p.at("result")) << ".\n\n";
       break;
     }
-  o << "Grid: ";
-  for (std::size_t i = 0; i < axes.size(); ++i)
-    o << (i ? " × " : "") << "`" << axes[i].key << "` (" << axes[i].values.size() << ")";
-  o << " = " << doc.value("grid_size", 0) << " points; shards: " << doc.at("shards").dump() << ".\n\n| # |";
+  o << "Grid: " << grid_description(axes) << " = " << doc.value("grid_size", 0)
+    << " points; shards: " << doc.at("shards").dump() << ".\n\n| # |";
   for (const auto& a : axes) o << " " << md_escape(a.key) << " |";
   for (const auto& c : sweep_columns()) o << " " << c.label << " |";
   o << "\n|---:|";
