@@ -39,6 +39,12 @@ std::string settings_label(const nlohmann::json& settings, const std::function<b
   return out.empty() ? "all points" : out;
 }
 
+/// Markdown's code quotes are noise in HTML text.
+std::string without_backticks(std::string text) {
+  text.erase(std::remove(text.begin(), text.end(), '`'), text.end());
+  return text;
+}
+
 std::string settings_label(const nlohmann::json& settings) {
   return settings_label(settings, [](std::size_t) { return false; });
 }
@@ -140,8 +146,9 @@ std::string sweep_html(const nlohmann::json& doc) {
   const auto axes = document_axes(doc);
   const std::string title = "Sweep of " + doc.value("scenario", std::string("scenario"));
   std::ostringstream o;
-  o << "<header><h1>" << xml_escape(title) << "</h1><p>" << xml_escape(grid_description(axes)) << " = "
-    << doc.value("grid_size", 0) << " points, " << doc.at("points").size() << " present";
+  o << "<header><h1>" << xml_escape(title) << "</h1><p>"
+    << xml_escape(without_backticks(grid_description(axes))) << " = " << doc.value("grid_size", 0)
+    << " points, " << doc.at("points").size() << " present";
   for (const auto& p : doc.at("points"))
     if (p.value("ok", false)) {
       o << "; " << xml_escape(provenance(p.at("result")));
