@@ -8,6 +8,7 @@
 #include <ostream>
 #include <set>
 
+#include "reports/json_output.h"
 #include "reports/sweep_runner.h"
 #include "workloads/config_error.h"
 
@@ -124,6 +125,7 @@ nlohmann::json sweep_header(const std::string& scenario, const std::vector<Sweep
     a.push_back(j);
   }
   return {{"kind", "moesim-sweep-shard"},
+          {"schema_version", kJsonSchemaVersion},
           {"scenario", scenario},
           {"axes", a},
           {"grid_size", grid_size(axes)},

@@ -11,8 +11,8 @@
 
 namespace moesim::reports {
 
-/// The header line of a shard file: {kind: "moesim-sweep-shard", scenario, axes: [{key, values, link?}],
-/// grid_size, shard: "i/n"}. Merging checks that every shard describes the same grid.
+/// The header line of a shard file: {kind: "moesim-sweep-shard", schema_version, scenario, axes: [{key,
+/// values, link?}], grid_size, shard: "i/n"}. Merging checks that every shard describes the same grid.
 nlohmann::json sweep_header(const std::string& scenario, const std::vector<SweepAxis>& axes,
                             const Shard& shard);
 
