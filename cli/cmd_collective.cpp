@@ -1,7 +1,9 @@
 // `moesim collective`: one collective on the scenario's cluster, priced by a network backend.
 #include <boost/program_options.hpp>
+#include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -11,12 +13,16 @@
 #include <stdexcept>
 
 #include "cli/command.h"
+#include "reports/csv_writer.h"
+#include "reports/json_output.h"
+#include "reports/report_units.h"
 #include "sim/collectives/collective.h"
 #include "sim/collectives/measure.h"
 #include "sim/network/network_backend.h"
 #include "sim/network/simgrid_backend.h"
 #include "topologies/cluster_spec.h"
 #include "topologies/topology_factory.h"
+#include "workloads/scenario_overrides.h"
 #include "workloads/units.h"
 #include "workloads/yaml_reader.h"
 
@@ -57,27 +63,18 @@ std::vector<int> parse_group(const std::string& text, int devices) {
   return group;
 }
 
-std::string human(double value, const char* unit) {
-  const char* prefixes[] = {"", "k", "M", "G", "T", "P"};
-  int i = 0;
-  while (std::abs(value) >= 1000 && i < 5) {
-    value /= 1000;
-    ++i;
-  }
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.4g %s%s", value, prefixes[i], unit);
-  return buf;
+/// A byte count with a decimal prefix: "64.00 MB".
+std::string human_bytes(double bytes) {
+  const std::string rate = reports::format_value(reports::Measure::kBytesPerS, bytes);
+  return rate.substr(0, rate.size() - 2);  // the same prefixes, without "/s"
+}
+
+std::string human_Bps(double Bps) {
+  return reports::format_value(reports::Measure::kBytesPerS, Bps);
 }
 
 std::string human_time(double s) {
-  char buf[64];
-  if (s < 1e-3)
-    std::snprintf(buf, sizeof buf, "%.4g us", s * 1e6);
-  else if (s < 1)
-    std::snprintf(buf, sizeof buf, "%.4g ms", s * 1e3);
-  else
-    std::snprintf(buf, sizeof buf, "%.4g s", s);
-  return buf;
+  return reports::format_value(reports::Measure::kSeconds, s);
 }
 
 std::string size_text(double bytes) {
@@ -89,6 +86,8 @@ std::string size_text(double bytes) {
 /// The options of one invocation, parsed and checked.
 struct Options {
   std::string scenario, op_text, algorithm_text = "auto", protocol_text, backend_text = "analytic", json_path;
+  std::string csv_path;
+  std::vector<std::string> sets;
   std::optional<double> bytes, min_bytes, max_bytes;
   double factor = 2;
   double skew = 0;
@@ -97,48 +96,69 @@ struct Options {
   bool candidates = false;
 };
 
+/// nccl-tests' size syntax: a whole number of bytes with an optional K, M, G or T (powers of 1024), e.g.
+/// 8, 128K, 1G; nullopt for anything else.
+std::optional<double> nccl_size(const std::string& text) {
+  static constexpr std::string_view kPrefixes = "KMGT";
+  std::string_view digits(text);
+  double factor = 1;
+  if (const auto p = digits.empty() ? std::string_view::npos : kPrefixes.find(digits.back());
+      p != std::string_view::npos) {
+    factor = std::pow(1024.0, static_cast<double>(p + 1));
+    digits.remove_suffix(1);
+  }
+  std::uint64_t n = 0;
+  const auto r = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (digits.empty() || r.ec != std::errc() || r.ptr != digits.data() + digits.size()) return std::nullopt;
+  return static_cast<double>(n) * factor;
+}
+
 std::optional<double> size_option(const std::string& text, const char* name) {
   if (text.empty()) return std::nullopt;
-  const auto v = parse_quantity(text, Unit::kBytes);
-  if (!v || !(*v > 0))
-    throw UsageError{std::string(name) + " '" + text + "': expected a positive size, " +
-                     std::string(unit_examples(Unit::kBytes))};
+  auto v = nccl_size(text);
+  if (!v) v = parse_quantity(text, Unit::kBytes);
+  if (!v || !(*v > 0) || !std::isfinite(*v))
+    throw UsageError{std::string(name) + " '" + text +
+                     "': expected a positive size: bytes, nccl-tests style " +
+                     "(8, 128K, 1G: powers of 1024) or " + std::string(unit_examples(Unit::kBytes))};
   return v;
 }
 
-void print_single(const collectives::Measurement& m, const collectives::CollectiveRequest& r,
-                  const topologies::Topology& topology, const Options& o) {
+void print_single(std::ostream& out, const collectives::Measurement& m,
+                  const collectives::CollectiveRequest& r, const topologies::Topology& topology,
+                  const Options& o) {
   const auto& result = m.network;
   const auto& g = topology.graph();
   const auto [from, to] = topology.link_endpoints(result.busiest_link);
   const auto& busiest = topology.link(result.busiest_link);
   const auto& tiers = topology.tiers();
-  std::cout << "collective    " << collectives::op_name(r.op) << " over " << r.group.size() << " devices, "
-            << human(r.bytes, "B") << " per rank";
-  if (o.skew > 0) std::cout << " (Zipf skew " << o.skew << ")";
-  std::cout << "\n"
-            << "algorithm     " << m.plan.label()
-            << (r.algorithm == collectives::Algorithm::kAuto ? " (auto)" : "") << "\n"
-            << "backend       " << o.backend_text << "\n"
-            << "time          " << human_time(m.time_s) << "  (" << m.plan.schedule.phases.size()
-            << " distinct phases, " << m.plan.schedule.transfer_count() << " transfers, fixed latency "
-            << human_time(m.plan.schedule.fixed_latency_s()) << ")\n"
-            << "algbw         " << human(m.algbw_Bps, "B/s") << "\n"
-            << "busbw         " << human(m.busbw_Bps, "B/s") << "\n"
-            << "tier bytes   ";
+  out << "collective    " << collectives::op_name(r.op) << " over " << r.group.size() << " devices, "
+      << human_bytes(r.bytes) << " per rank";
+  if (o.skew > 0) out << " (Zipf skew " << o.skew << ")";
+  out << "\n"
+      << "algorithm     " << m.plan.label() << (r.algorithm == collectives::Algorithm::kAuto ? " (auto)" : "")
+      << "\n"
+      << "backend       " << o.backend_text << "\n"
+      << "time          " << human_time(m.time_s) << "  (" << m.plan.schedule.phases.size()
+      << " distinct phases, " << m.plan.schedule.transfer_count() << " transfers, fixed latency "
+      << human_time(m.plan.schedule.fixed_latency_s()) << ")\n"
+      << "algbw         " << human_Bps(m.algbw_Bps) << "\n"
+      << "busbw         " << human_Bps(m.busbw_Bps) << "\n"
+      << "tier bytes   ";
   for (std::size_t t = 0; t < tiers.size(); ++t)
-    std::cout << " " << tiers[t] << " " << human(result.tier_bytes[t], "B");
-  std::cout << "\nbusiest link  #" << result.busiest_link << " " << g[from].name << " -> " << g[to].name
-            << " (" << tiers.at(busiest.tier) << ", " << human(busiest.bandwidth_Bps, "B/s")
-            << "), utilisation " << std::to_string(100 * result.busiest_link_utilisation).substr(0, 5)
-            << " %\n"
-            << "sim wall      " << human_time(result.wall_s) << "\n";
+    out << " " << tiers[t] << " " << human_bytes(result.tier_bytes[t]);
+  out << "\nbusiest link  #" << result.busiest_link << " " << g[from].name << " -> " << g[to].name << " ("
+      << tiers.at(busiest.tier) << ", " << human_Bps(busiest.bandwidth_Bps) << "), utilisation "
+      << reports::format_value(reports::Measure::kFraction, result.busiest_link_utilisation) << "\n"
+      << "sim wall      " << human_time(result.wall_s) << "\n";
 }
 
 nlohmann::json row_json(const collectives::Measurement& m, const collectives::CollectiveRequest& r,
                         const topologies::Topology& topology) {
   nlohmann::json j;
   j["bytes"] = r.bytes;
+  j["count_elements"] = std::floor(r.bytes / 4);
+  j["type"] = "float";
   j["algorithm"] = m.plan.label();
   j["time_s"] = m.time_s;
   j["algbw_Bps"] = m.algbw_Bps;
@@ -159,27 +179,60 @@ nlohmann::json row_json(const collectives::Measurement& m, const collectives::Co
 }
 
 /// nccl-tests' table: size, count (4-byte floats), type, time, algbw, busbw, plus the chosen algorithm.
-void print_sweep_header(bool markdown) {
+void print_sweep_header(std::ostream& out, bool markdown) {
   if (markdown) {
-    std::cout << "| size (B) | count | type | time (us) | algbw (GB/s) | busbw (GB/s) | algorithm |\n"
-              << "|---:|---:|---|---:|---:|---:|---|\n";
+    out << "| size (B) | count (elements) | type | time (µs) | algbw (GB/s) | busbw (GB/s) | algorithm |\n"
+        << "|---:|---:|---|---:|---:|---:|---|\n";
     return;
   }
-  std::printf("#%13s %12s %6s %11s %9s %9s  %s\n", "size", "count", "type", "time", "algbw", "busbw",
-              "algorithm");
-  std::printf("#%13s %12s %6s %11s %9s %9s\n", "(B)", "(elements)", "", "(us)", "(GB/s)", "(GB/s)");
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "#%13s %12s %6s %11s %9s %9s  %s\n", "size", "count", "type", "time",
+                "algbw", "busbw", "algorithm");
+  out << buf;
+  // "(µs)" holds a two-byte character: one more byte keeps the column aligned on a terminal.
+  std::snprintf(buf, sizeof buf, "#%13s %12s %6s %12s %9s %9s\n", "(B)", "(elements)", "", "(µs)", "(GB/s)",
+                "(GB/s)");
+  out << buf;
 }
 
-void print_sweep_row(const collectives::Measurement& m, double bytes, bool markdown) {
+void print_sweep_row(std::ostream& out, const collectives::Measurement& m, double bytes, bool markdown) {
   const double count = std::floor(bytes / 4);
-  if (markdown) {
-    std::printf("| %s | %s | float | %.2f | %.2f | %.2f | %s |\n", size_text(bytes).c_str(),
-                size_text(count).c_str(), m.time_s * 1e6, m.algbw_Bps / 1e9, m.busbw_Bps / 1e9,
-                m.plan.label().c_str());
-    return;
-  }
-  std::printf(" %13s %12s %6s %11.2f %9.2f %9.2f  %s\n", size_text(bytes).c_str(), size_text(count).c_str(),
-              "float", m.time_s * 1e6, m.algbw_Bps / 1e9, m.busbw_Bps / 1e9, m.plan.label().c_str());
+  char buf[256];
+  if (markdown)
+    std::snprintf(buf, sizeof buf, "| %s | %s | float | %.2f | %.2f | %.2f | %s |\n",
+                  size_text(bytes).c_str(), size_text(count).c_str(), m.time_s * 1e6, m.algbw_Bps / 1e9,
+                  m.busbw_Bps / 1e9, m.plan.label().c_str());
+  else
+    std::snprintf(buf, sizeof buf, " %13s %12s %6s %11.2f %9.2f %9.2f  %s\n", size_text(bytes).c_str(),
+                  size_text(count).c_str(), "float", m.time_s * 1e6, m.algbw_Bps / 1e9, m.busbw_Bps / 1e9,
+                  m.plan.label().c_str());
+  out << buf;
+}
+
+/// The rows as CSV, one line per size, in SI units (the table's columns).
+std::string rows_csv(const nlohmann::json& rows) {
+  std::string out = reports::csv_line(
+      {"size_bytes", "count_elements", "type", "time_s", "algbw_Bps", "busbw_Bps", "algorithm"});
+  for (const auto& r : rows)
+    out += reports::csv_line(
+        {reports::exact_number(r.at("bytes").get<double>()),
+         reports::exact_number(r.at("count_elements").get<double>()), r.at("type").get<std::string>(),
+         reports::exact_number(r.at("time_s").get<double>()),
+         reports::exact_number(r.at("algbw_Bps").get<double>()),
+         reports::exact_number(r.at("busbw_Bps").get<double>()), r.at("algorithm").get<std::string>()});
+  return out;
+}
+
+/// Rejects contradictory or out-of-range options (UsageError naming the option).
+void check_options(const Options& o) {
+  if (o.bytes && (o.min_bytes || o.max_bytes))
+    throw UsageError{"give either --bytes or a range -b/-e, not both"};
+  if (!o.bytes && !(o.min_bytes && o.max_bytes))
+    throw UsageError{"missing --bytes (or both --min-bytes and --max-bytes for a sweep)"};
+  if (o.min_bytes && *o.min_bytes > *o.max_bytes) throw UsageError{"--min-bytes must not exceed --max-bytes"};
+  if (!(o.factor > 1))
+    throw UsageError{"--factor must be greater than 1, got " + reports::format_number(o.factor)};
+  if (!(o.skew >= 0)) throw UsageError{"--skew must be >= 0"};
 }
 
 Options parse_options(const std::vector<std::string>& args, bool& help) {
@@ -206,7 +259,9 @@ Options parse_options(const std::vector<std::string>& args, bool& help) {
       "protocol", po::value(&o.protocol_text), "ll | ll128 | simple (NCCL; default: the fastest)")(
       "candidates", po::bool_switch(&o.candidates), "single size: list every candidate the tuner priced")(
       "markdown", po::bool_switch(&o.markdown), "sweep: print the table as Markdown")(
-      "json", po::value(&o.json_path), "also write the result as JSON to FILE");
+      "json", po::value(&o.json_path), "also write the result as JSON to FILE (- = stdout)")(
+      "csv", po::value(&o.csv_path), "also write one CSV line per size to FILE")(
+      "set", po::value(&o.sets)->composing(), "override a scenario key, e.g. --set cluster.devices=256");
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;
@@ -222,22 +277,21 @@ Options parse_options(const std::vector<std::string>& args, bool& help) {
   o.bytes = size_option(bytes_text, "--bytes");
   o.min_bytes = size_option(min_text, "--min-bytes");
   o.max_bytes = size_option(max_text, "--max-bytes");
-  if (o.bytes && (o.min_bytes || o.max_bytes))
-    throw UsageError{"give either --bytes or a range -b/-e, not both"};
-  if (!o.bytes && !(o.min_bytes && o.max_bytes))
-    throw UsageError{"missing --bytes (or both --min-bytes and --max-bytes for a sweep)"};
-  if (o.min_bytes && *o.min_bytes > *o.max_bytes) throw UsageError{"--min-bytes must not exceed --max-bytes"};
-  if (!(o.factor > 1)) throw UsageError{"--factor must be greater than 1"};
-  if (!(o.skew >= 0)) throw UsageError{"--skew must be >= 0"};
+  check_options(o);
   return o;
 }
 
-void print_candidates(const collectives::CollectiveModel& model, const collectives::CollectiveRequest& r) {
-  std::cout << "candidates (analytic, alone):\n";
+void print_candidates(std::ostream& out, const collectives::CollectiveModel& model,
+                      const collectives::CollectiveRequest& r) {
+  out << "candidates (analytic, alone):\n";
   const int n = static_cast<int>(r.group.size());
-  for (const auto& c : model.candidates(r))
-    std::printf("  %-22s %12s  busbw %s\n", c.label().c_str(), human_time(c.time_s).c_str(),
-                human(r.bytes / c.time_s * collectives::bus_bandwidth_factor(r.op, n), "B/s").c_str());
+  char buf[160];
+  for (const auto& c : model.candidates(r)) {
+    std::snprintf(buf, sizeof buf, "  %-22s %12s  busbw %s\n", c.label().c_str(),
+                  human_time(c.time_s).c_str(),
+                  human_Bps(r.bytes / c.time_s * collectives::bus_bandwidth_factor(r.op, n)).c_str());
+    out << buf;
+  }
 }
 
 void write_json(const Options& o, int n, const nlohmann::json& rows) {
@@ -251,9 +305,28 @@ void write_json(const Options& o, int n, const nlohmann::json& rows) {
   } else {
     j["rows"] = rows;
   }
-  std::ofstream out(o.json_path);
-  if (!out) throw UsageError{"--json: cannot write " + o.json_path};
-  out << j.dump(2) << "\n";
+  reports::write_json_output(o.json_path, j, "--json");
+}
+
+void write_csv(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out) throw ConfigError(path, 0, "--csv", "a file that can be written (does its directory exist?)");
+}
+
+/// The sizes to run: --bytes, or min, min × factor, ... up to max (each rounded to whole bytes).
+std::vector<double> sizes_of(const Options& o) {
+  constexpr std::size_t kMaxSizes = 10'000;
+  if (o.bytes) return {*o.bytes};
+  std::vector<double> sizes;
+  for (double b = *o.min_bytes; b <= *o.max_bytes * (1 + 1e-9); b *= o.factor) {
+    if (sizes.size() == kMaxSizes)
+      throw UsageError{"--factor " + reports::format_number(o.factor) + " gives more than " +
+                       std::to_string(kMaxSizes) +
+                       " sizes from --min-bytes to --max-bytes; use a larger factor"};
+    sizes.push_back(std::round(b));
+  }
+  return sizes;
 }
 
 /// The request (op, algorithm, protocol) and backend the options name; UsageError for unknown names.
@@ -282,7 +355,10 @@ int run_collective(const std::vector<std::string>& args) {
   network::BackendKind backend_kind;
   collectives::CollectiveRequest request = request_of(o, backend_kind);
 
-  const YamlMap root(load_yaml_file(o.scenario), o.scenario, "");
+  // Cloning for overrides loses YAML line marks, so only clone when there is something to override.
+  const YAML::Node loaded = load_yaml_file(o.scenario);
+  const YamlMap root(o.sets.empty() ? loaded : workloads::apply_overrides(loaded, o.sets, o.scenario),
+                     o.scenario, "");
   const auto topology = topologies::make_topology(topologies::parse_cluster(root.map("cluster")));
   if (o.group_text.empty()) {
     for (int d = 0; d < topology->device_count(); ++d) request.group.push_back(d);
@@ -297,15 +373,10 @@ int run_collective(const std::vector<std::string>& args) {
 
   const collectives::CollectiveModel model(*topology);
   const auto backend = network::make_backend(backend_kind, *topology);
-  std::vector<double> sizes;
-  if (o.bytes) {
-    sizes.push_back(*o.bytes);
-  } else {
-    for (double b = *o.min_bytes; b <= *o.max_bytes * (1 + 1e-9); b *= o.factor)
-      sizes.push_back(std::round(b));
-  }
+  const std::vector<double> sizes = sizes_of(o);
   nlohmann::json rows = nlohmann::json::array();
-  if (!o.bytes) print_sweep_header(o.markdown);
+  std::ostream& text = reports::text_output(o.json_path);
+  if (!o.bytes) print_sweep_header(text, o.markdown);
   for (double bytes : sizes) {
     collectives::ByteMatrix matrix;
     request.bytes = bytes;
@@ -320,16 +391,17 @@ int run_collective(const std::vector<std::string>& args) {
       throw UsageError{e.what()};
     }
     if (o.bytes) {
-      print_single(m, request, *topology, o);
-      if (o.candidates) print_candidates(model, request);
+      print_single(text, m, request, *topology, o);
+      if (o.candidates) print_candidates(text, model, request);
     } else {
-      print_sweep_row(m, bytes, o.markdown);
+      print_sweep_row(text, m, bytes, o.markdown);
     }
     rows.push_back(row_json(m, request, *topology));
     request.matrix = nullptr;
   }
 
   if (!o.json_path.empty()) write_json(o, n, rows);
+  if (!o.csv_path.empty()) write_csv(o.csv_path, rows_csv(rows));
   return 0;
 }
 

@@ -1,10 +1,12 @@
-// `moesim compare SCENARIO.yaml --against gpt3-175b`: the scenario's MoE model and a dense reference on the
-// same cluster and training budget, side by side (reports/compare.h), as Markdown, HTML, CSV or JSON.
+// `moesim compare SCENARIO.yaml --against gpt3-175b|B.yaml`: the scenario's MoE model and a dense reference
+// on the same cluster and training budget, or two scenario files each as given, side by side
+// (reports/compare.h), as Markdown, HTML, CSV or JSON.
 #include <boost/program_options.hpp>
 #include <iostream>
 
 #include "cli/command.h"
 #include "reports/compare.h"
+#include "reports/json_output.h"
 #include "reports/markdown_report.h"
 #include "reports/output_check.h"
 #include "reports/report_writer.h"
@@ -14,15 +16,17 @@ namespace po = boost::program_options;
 namespace moesim::cli {
 
 int run_compare(const std::vector<std::string>& args) {
-  po::options_description desc("moesim compare SCENARIO.yaml [--against PRESET] [options]");
+  po::options_description desc("moesim compare SCENARIO.yaml [--against PRESET|B.yaml] [options]");
   std::string scenario, json_path, csv_path, backend;
   std::vector<std::string> reports_out;
   reports::CompareOptions options;
-  desc.add_options()("help,h", "show this help")("against",
-                                                 po::value(&options.against)->default_value("gpt3-175b"),
-                                                 "dense model preset to compare with")(
-      "report", po::value(&reports_out)->composing(), "write the report: FILE.html or FILE.md (repeatable)")(
-      "json", po::value(&json_path), "write the comparison document (both simulations and ratios) as JSON")(
+  desc.add_options()("help,h", "show this help")(
+      "against", po::value(&options.against)->default_value("gpt3-175b"),
+      "dense model preset to compare with (same cluster and budget), or a second scenario file (each "
+      "simulated as given)")("report", po::value(&reports_out)->composing(),
+                             "write the report: FILE.html or FILE.md (repeatable)")(
+      "json", po::value(&json_path),
+      "write the comparison document (both simulations and ratios) as JSON; - = stdout")(
       "csv", po::value(&csv_path), "write the side-by-side figures as CSV")(
       "set", po::value(&options.overrides)->composing(),
       "override a scenario key for both runs, e.g. --set cluster.devices=512")(
@@ -44,23 +48,23 @@ int run_compare(const std::vector<std::string>& args) {
   options.simulate.progress = vm.count("progress") > 0;
   // Check the output names before spending time on the simulations.
   for (const auto& r : reports_out) reports::check_report_path(r, "--report");
-  if (!json_path.empty()) reports::check_report_path(json_path, "--json");
   if (!csv_path.empty()) reports::check_report_path(csv_path, "--csv");
 
   const nlohmann::json doc = reports::run_comparison(scenario, options);
   reports::check_finite_output(doc, "compare");
-  std::cout << reports::compare_markdown(doc);
+  std::ostream& text = reports::text_output(json_path);
+  text << reports::compare_markdown(doc);
   for (const auto& r : reports_out) {
     reports::write_report(r, doc, "--report");
-    std::cout << "wrote " << r << "\n";
+    text << "wrote " << r << "\n";
   }
   if (!json_path.empty()) {
-    reports::write_report(json_path, doc, "--json");
-    std::cout << "wrote " << json_path << "\n";
+    reports::write_json_output(json_path, doc, "--json");
+    if (json_path != reports::kStdoutPath) text << "wrote " << json_path << "\n";
   }
   if (!csv_path.empty()) {
     reports::write_report(csv_path, doc, "--csv");
-    std::cout << "wrote " << csv_path << "\n";
+    text << "wrote " << csv_path << "\n";
   }
   return 0;
 }

@@ -11,6 +11,7 @@
 #include "plan/plan_document.h"
 #include "plan/plan_html.h"
 #include "plan/planner.h"
+#include "reports/json_output.h"
 #include "workloads/config_error.h"
 #include "workloads/scenario_overrides.h"
 #include "workloads/yaml_reader.h"
@@ -70,15 +71,14 @@ class ProgressLine {
 };
 
 void write_outputs(const nlohmann::json& doc, const std::string& json_path, const std::string& report_path) {
+  std::ostream& text = reports::text_output(json_path);
   if (!json_path.empty()) {
-    std::ofstream out(json_path);
-    if (!out) throw ConfigError(json_path, 0, "--json", "cannot write the file");
-    out << doc.dump(1) << "\n";
-    std::cout << "wrote " << json_path << "\n";
+    reports::write_json_output(json_path, doc, "--json", 1);
+    if (json_path != reports::kStdoutPath) text << "wrote " << json_path << "\n";
   }
   if (!report_path.empty()) {
     plan::write_plan_html(report_path, doc, "--report");
-    std::cout << "wrote " << report_path << "\n";
+    text << "wrote " << report_path << "\n";
   }
 }
 
@@ -95,7 +95,7 @@ int run_plan(const std::vector<std::string>& args) {
       "objective", po::value(&objective),
       "minimise: time (step time, default) | cost (of the run) | energy (per step)")(
       "top", po::value(&top), "layouts to print (default 10; the JSON has every simulated one)")(
-      "json", po::value(&json_path), "write the plan document (README: moesim plan)")(
+      "json", po::value(&json_path), "write the plan document (README: moesim plan); - = stdout")(
       "report", po::value(&report_path), "write the HTML report: Pareto fronts and the top layouts")(
       "jobs,j", po::value(&jobs)->default_value(1), "processes simulating at once (fork; 1 = this one)")(
       "shard", po::value(&shard_text)->default_value("0/1"),
@@ -138,7 +138,7 @@ int run_plan(const std::vector<std::string>& args) {
     return 0;
   }
   const auto doc = plan::plan_document(problem, result, options);
-  plan::print_plan(std::cout, doc);
+  plan::print_plan(reports::text_output(json_path), doc);
   write_outputs(doc, json_path, report_path);
   return 0;
 }
@@ -148,9 +148,9 @@ int run_plan_merge(const std::vector<std::string>& args) {
   std::vector<std::string> inputs;
   std::string json_path, report_path;
   int top = 0;
-  desc.add_options()("help,h", "show this help")(
-      "json", po::value(&json_path), "write the merged plan document")("report", po::value(&report_path),
-                                                                       "write the merged HTML report")(
+  desc.add_options()("help,h", "show this help")("json", po::value(&json_path),
+                                                 "write the merged plan document (- = stdout)")(
+      "report", po::value(&report_path), "write the merged HTML report")(
       "top", po::value(&top), "layouts to print (default: the plan's)");
   po::options_description hidden;
   hidden.add_options()("input", po::value(&inputs)->composing());
@@ -173,7 +173,7 @@ int run_plan_merge(const std::vector<std::string>& args) {
     if (top < 1) throw ConfigError("", 0, "--top", "expected at least 1, got " + std::to_string(top));
     doc["top"] = top;
   }
-  plan::print_plan(std::cout, doc);
+  plan::print_plan(reports::text_output(json_path), doc);
   write_outputs(doc, json_path, report_path);
   return 0;
 }

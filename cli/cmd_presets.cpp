@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include "cli/command.h"
+#include "cli/presets_json.h"
+#include "reports/json_output.h"
 #include "topologies/accelerator.h"
 #include "topologies/cluster_presets.h"
 #include "workloads/model_zoo.h"
@@ -16,13 +18,19 @@ namespace moesim::cli {
 
 int run_presets(const std::vector<std::string>& args) {
   po::options_description desc("moesim presets [options]");
-  desc.add_options()("help,h", "show this help");
+  std::string json_path;
+  desc.add_options()("help,h", "show this help")(
+      "json", po::value(&json_path), "write every preset with its key figures as JSON (- = stdout)");
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(desc).run(), vm);
   po::notify(vm);
   if (vm.count("help")) {
     std::cout << desc << "\n";
     return 0;
+  }
+  if (!json_path.empty()) {
+    reports::write_json_output(json_path, presets_json(), "--json");
+    if (json_path == reports::kStdoutPath) return 0;
   }
   auto line = [](const std::string& name, const std::string& what) {
     std::cout << "  " << std::left << std::setw(28) << name << what << "\n";

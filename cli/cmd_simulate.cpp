@@ -1,9 +1,9 @@
 // `moesim simulate SCENARIO.yaml`: one training step of the scenario — time, breakdown, traffic, energy.
 #include <boost/program_options.hpp>
-#include <fstream>
 #include <iostream>
 
 #include "cli/command.h"
+#include "reports/json_output.h"
 #include "reports/output_check.h"
 #include "reports/scenario_run.h"
 #include "workloads/config_error.h"
@@ -18,7 +18,7 @@ int run_simulate(const std::vector<std::string>& args) {
   std::vector<std::string> sets;
   desc.add_options()("help,h", "show this help")(
       "backend", po::value(&backend), "network backend: analytic | ptask | flow (default: the scenario's)")(
-      "json", po::value(&json_path), "write the result as JSON (keys documented in the README)")(
+      "json", po::value(&json_path), "write the result as JSON (keys documented in the README); - = stdout")(
       "trace", po::value(&trace_path),
       "write a Chrome/Perfetto trace of the step (devices: simulation.trace_devices)")(
       "set", po::value(&sets)->composing(), "override a scenario key, e.g. --set model.capacity_factor=2.0")(
@@ -33,14 +33,13 @@ int run_simulate(const std::vector<std::string>& args) {
   options.progress = !vm.count("quiet");
   const auto result = reports::simulate_scenario_file(scenario, sets, options, trace_path);
   reports::check_finite_output(result, "simulate");
-  reports::print_simulation(std::cout, result);
+  std::ostream& text = reports::text_output(json_path);
+  reports::print_simulation(text, result);
   if (!json_path.empty()) {
-    std::ofstream out(json_path);
-    if (!out) throw ConfigError(json_path, 0, "--json", "cannot write the file");
-    out << result.dump(2) << "\n";
-    std::cout << "wrote " << json_path << "\n";
+    reports::write_json_output(json_path, result, "--json");
+    if (json_path != reports::kStdoutPath) text << "wrote " << json_path << "\n";
   }
-  if (!trace_path.empty()) std::cout << "wrote " << trace_path << " (open in ui.perfetto.dev)\n";
+  if (!trace_path.empty()) text << "wrote " << trace_path << " (open in ui.perfetto.dev)\n";
   return 0;
 }
 

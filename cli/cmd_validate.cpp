@@ -3,10 +3,13 @@
 // pass/fail per figure. Exit code 0 when every evaluated figure is within its tolerance, 1 when one is not,
 // 2 for bad input (a malformed table or scenario, a filter that selects nothing).
 #include <boost/program_options.hpp>
+#include <chrono>
 #include <fstream>
 #include <iostream>
 
 #include "cli/command.h"
+#include "reports/json_output.h"
+#include "reports/report_units.h"
 #include "reports/validation/validation_report.h"
 #include "reports/validation/validation_suite.h"
 #include "workloads/config_error.h"
@@ -22,6 +25,20 @@ std::ofstream open_output(const std::string& path, const std::string& option) {
   return out;
 }
 
+/// One stderr line per evaluated row: "[3/21] glam-params: pass (4.2 s)".
+validation::SuiteProgress progress_printer(bool on) {
+  if (!on) return {};
+  const auto start = std::chrono::steady_clock::now();
+  return [start](std::size_t done, std::size_t total, const validation::FigureResult& r) {
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    const char* verdict = r.row.status != validation::FigureStatus::kEvaluated ? "not modelled"
+                          : r.pass                                             ? "pass"
+                                                                               : "FAIL";
+    std::cerr << "moesim validate: [" << done << "/" << total << "] " << r.row.figure << ": " << verdict
+              << " (" << reports::format_value(reports::Measure::kSeconds, elapsed.count()) << " elapsed)\n";
+  };
+}
+
 }  // namespace
 
 int run_validate(const std::vector<std::string>& args) {
@@ -30,11 +47,12 @@ int run_validate(const std::vector<std::string>& args) {
   desc.add_options()("help,h", "show this help")(
       "json", po::value(&json_path),
       "write the rows as JSON (figure, source, published, predicted, "
-      "error, tolerance, pass, ...)")("report", po::value(&report_path),
-                                      "write a Markdown report with explanations and the mean error")(
+      "error, tolerance, pass, ...); - = stdout")(
+      "report", po::value(&report_path), "write a Markdown report with explanations and the mean error")(
       "filter", po::value(&filter), "only figures whose id, source or scenario contains this text")(
       "fast", "only the figures of the ctest suite (fast: true)")(
-      "table", po::value(&table), "published-figure table (default: the one shipped in tests/validation/)");
+      "table", po::value(&table), "published-figure table (default: the one shipped in tests/validation/)")(
+      "quiet,q", "no progress lines on stderr");
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(desc).run(), vm);
   po::notify(vm);
@@ -46,16 +64,18 @@ int run_validate(const std::vector<std::string>& args) {
   const auto selected = validation::select_rows(rows, {filter, vm.count("fast") > 0});
   if (selected.empty()) throw UsageError{"no figure matches --filter '" + filter + "'"};
 
-  const auto results = validation::run_suite(selected, table, validation::default_simulator());
-  validation::print_table(std::cout, results);
+  const auto results = validation::run_suite(selected, table, validation::default_simulator(),
+                                             progress_printer(!vm.count("quiet")));
+  std::ostream& text = reports::text_output(json_path);
+  validation::print_table(text, results);
   if (!json_path.empty()) {
-    open_output(json_path, "--json") << validation::results_json(results).dump(2) << "\n";
-    std::cout << "wrote " << json_path << "\n";
+    reports::write_json_output(json_path, validation::validation_document(results), "--json");
+    if (json_path != reports::kStdoutPath) text << "wrote " << json_path << "\n";
   }
   if (!report_path.empty()) {
     auto out = open_output(report_path, "--report");
     validation::write_markdown(out, results);
-    std::cout << "wrote " << report_path << "\n";
+    text << "wrote " << report_path << "\n";
   }
   return validation::all_evaluated_pass(results) ? 0 : 1;
 }

@@ -23,7 +23,8 @@ std::span<const Command> commands() {
   static const std::array kCommands{
       Command{"simulate", "simulate one training step: time, breakdown, all-to-all traffic, energy, FLOPs",
               run_simulate},
-      Command{"compare", "MoE scenario vs a dense model (gpt3-175b) on the same cluster: report",
+      Command{"compare",
+              "MoE scenario vs a dense model (gpt3-175b) on the same cluster, or two scenarios: report",
               run_compare},
       Command{"plan", "search the layouts that fit for the fastest (or cheapest) one, in one process",
               run_plan},

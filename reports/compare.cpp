@@ -1,5 +1,9 @@
 // moesim — running the two simulations of a comparison.
 #include "reports/compare.h"
+
+#include <filesystem>
+
+#include "workloads/model_zoo.h"
 #include "workloads/scenario_overrides.h"
 
 #include "reports/report_units.h"
@@ -14,13 +18,50 @@ bool is_memory_fit_error(const ConfigError& error) {
          what.find("per device") != std::string::npos;
 }
 
-nlohmann::json run_comparison(const std::string& scenario_path, const CompareOptions& options) {
+bool against_is_scenario(const std::string& against) {
+  const std::string ext = std::filesystem::path(against).extension().string();
+  if (ext == ".yaml" || ext == ".yml") return true;
+  std::error_code ec;
+  return workloads::find_model_preset(against) == nullptr && std::filesystem::is_regular_file(against, ec);
+}
+
+namespace {
+
+std::vector<std::string> all_overrides(const std::string& scenario_path, const CompareOptions& options) {
   std::vector<std::string> overrides = options.overrides;
   if (options.usd_per_accelerator_hour) {
     if (!(*options.usd_per_accelerator_hour >= 0))
       throw ConfigError(scenario_path, 0, "--usd-per-accelerator-hour", "a price >= 0 USD");
     overrides.push_back("cost.usd_per_accelerator_hour=" + exact_number(*options.usd_per_accelerator_hour));
   }
+  return overrides;
+}
+
+/// Loads a scenario and applies the overrides (cloning only when there are some: it loses line marks).
+YAML::Node resolved(const std::string& path, const std::vector<std::string>& overrides) {
+  const YAML::Node root = load_yaml_file(path);
+  return overrides.empty() ? root : workloads::apply_overrides(root, overrides, path);
+}
+
+nlohmann::json run_scenario_comparison(const std::string& scenario_path, const CompareOptions& options) {
+  if (options.layout.tensor || options.layout.pipeline)
+    throw ConfigError(options.against, 0, options.layout.tensor ? "--against-tensor" : "--against-pipeline",
+                      "a dense model preset in --against; a scenario file is simulated with its own layout");
+  const auto overrides = all_overrides(scenario_path, options);
+  // Both files are read and checked before either simulation runs.
+  const YAML::Node a = resolved(scenario_path, overrides);
+  const YAML::Node b = resolved(options.against, overrides);
+  read_scenario(b, options.against);
+  const nlohmann::json ra = simulate_scenario(a, scenario_path, options.simulate);
+  const nlohmann::json rb = simulate_scenario(b, options.against, options.simulate);
+  return make_scenario_comparison(ra, rb, options.against);
+}
+
+}  // namespace
+
+nlohmann::json run_comparison(const std::string& scenario_path, const CompareOptions& options) {
+  if (against_is_scenario(options.against)) return run_scenario_comparison(scenario_path, options);
+  const auto overrides = all_overrides(scenario_path, options);
   const YAML::Node root = workloads::apply_overrides(load_yaml_file(scenario_path), overrides, scenario_path);
   // The dense layouts first: a bad --against fails before any simulation runs.
   const auto candidates = dense_layout_candidates(root, scenario_path, options.against, options.layout);

@@ -2,6 +2,7 @@
 #include "reports/comparison.h"
 
 #include <algorithm>
+#include <filesystem>
 
 namespace moesim::reports {
 
@@ -35,27 +36,99 @@ const std::vector<std::pair<std::string, std::string>>& breakdown_components() {
   return kParts;
 }
 
+namespace {
+
+nlohmann::json ratios_of(const nlohmann::json& a, const nlohmann::json& b) {
+  nlohmann::json ratios = nlohmann::json::object();
+  for (const auto& m : comparison_metrics()) {
+    const auto x = number_at(a, m.key);
+    const auto y = number_at(b, m.key);
+    ratios[m.key] = (x && y && *y != 0) ? nlohmann::json(*x / *y) : nlohmann::json(nullptr);
+  }
+  return ratios;
+}
+
+/// "A: glam-64b64e-h100", with the file's name after it when the scenario is not named after its file.
+std::string scenario_label(const std::string& letter, const nlohmann::json& result) {
+  const std::string name = string_at(result, "scenario");
+  const auto file = std::filesystem::path(string_at(result, "scenario_file", ""));
+  std::string label = letter + ": " + name;
+  if (!file.empty() && file.stem().string() != name) label += " (" + file.filename().string() + ")";
+  return label;
+}
+
+nlohmann::json side_json(const std::string& key, const std::string& label, const nlohmann::json& result) {
+  return {{"key", key},
+          {"label", label},
+          {"scenario", string_at(result, "scenario")},
+          {"scenario_file", string_at(result, "scenario_file")},
+          {"model", string_at(result, "model")},
+          {"cluster", cluster_label(result)}};
+}
+
+}  // namespace
+
 nlohmann::json make_comparison(const nlohmann::json& moe, const nlohmann::json& dense,
                                const std::string& against, const DenseLayout& layout) {
   nlohmann::json doc;
   doc["kind"] = "moesim-compare";
   doc["against"] = against;
+  doc["against_kind"] = "preset";
   doc["moe"] = moe;
   doc["dense"] = dense;
+  doc["sides"] = {side_json("moe", "MoE: " + string_at(moe, "model"), moe),
+                  side_json("dense", "Dense: " + string_at(dense, "model"), dense)};
+  doc["ratio_label"] = "MoE / dense";
   doc["dense_parallelism"] = {{"data", layout.data},
                               {"tensor", layout.tensor},
                               {"pipeline", layout.pipeline},
                               {"micro_batches", layout.micro_batches},
                               {"expert", 1}};
   doc["dense_rule"] = layout.rule;
-  nlohmann::json ratios = nlohmann::json::object();
-  for (const auto& m : comparison_metrics()) {
-    const auto a = number_at(moe, m.key);
-    const auto b = number_at(dense, m.key);
-    ratios[m.key] = (a && b && *b != 0) ? nlohmann::json(*a / *b) : nlohmann::json(nullptr);
-  }
-  doc["ratios"] = ratios;
+  doc["ratios"] = ratios_of(moe, dense);
   return doc;
+}
+
+nlohmann::json make_scenario_comparison(const nlohmann::json& a, const nlohmann::json& b,
+                                        const std::string& against) {
+  nlohmann::json doc;
+  doc["kind"] = "moesim-compare";
+  doc["against"] = against;
+  doc["against_kind"] = "scenario";
+  doc["a"] = a;
+  doc["b"] = b;
+  doc["sides"] = {side_json("a", scenario_label("A", a), a), side_json("b", scenario_label("B", b), b)};
+  doc["ratio_label"] = "A / B";
+  doc["ratios"] = ratios_of(a, b);
+  return doc;
+}
+
+std::array<CompareSide, 2> compare_sides(const nlohmann::json& doc) {
+  std::array<CompareSide, 2> out;
+  const auto sides = doc.find("sides");
+  for (std::size_t i = 0; i < 2; ++i) {
+    const bool listed = sides != doc.end() && sides->is_array() && sides->size() == 2;
+    out[i].key = listed ? (*sides)[i].at("key").get<std::string>() : (i == 0 ? "moe" : "dense");
+    out[i].label = listed ? (*sides)[i].at("label").get<std::string>()
+                          : (i == 0 ? "MoE: " : "Dense: ") + string_at(doc.at(out[i].key), "model");
+    out[i].result = &doc.at(out[i].key);
+  }
+  return out;
+}
+
+std::string ratio_label(const nlohmann::json& doc) {
+  return doc.value("ratio_label", "MoE / dense");
+}
+
+bool compares_scenarios(const nlohmann::json& doc) {
+  return doc.value("against_kind", "") == "scenario";
+}
+
+std::string cluster_label(const nlohmann::json& result) {
+  const std::string cluster = string_at(result, "cluster");
+  if (cluster != "custom") return cluster;
+  return string_at(result, "scenario") + "'s cluster (" + string_at(result, "devices") + " × " +
+         string_at(result, "accelerator") + ")";
 }
 
 std::vector<std::string> a2a_tiers(const nlohmann::json& moe, const nlohmann::json& dense) {

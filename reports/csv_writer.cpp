@@ -13,6 +13,22 @@ std::string raw(const nlohmann::json& doc, const std::string& key) {
   return v ? exact_number(*v) : "";
 }
 
+/// The number or boolean at dotted `key`, as CSV text ("" when absent or null).
+std::string scalar_text(const nlohmann::json& doc, const std::string& key) {
+  const nlohmann::json* j = &doc;
+  for (std::size_t start = 0;;) {
+    const auto dot = key.find('.', start);
+    const auto it = j->find(key.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (it == j->end()) return "";
+    j = &*it;
+    if (dot == std::string::npos) break;
+    if (!j->is_object()) return "";
+    start = dot + 1;
+  }
+  if (j->is_boolean()) return j->get<bool>() ? "true" : "false";
+  return j->is_number() ? exact_number(j->get<double>()) : "";
+}
+
 }  // namespace
 
 std::string csv_line(const std::vector<std::string>& fields) {
@@ -35,9 +51,11 @@ std::string csv_line(const std::vector<std::string>& fields) {
 }
 
 std::string compare_csv(const nlohmann::json& doc) {
-  const nlohmann::json& moe = doc.at("moe");
-  const nlohmann::json& dense = doc.at("dense");
-  std::string out = csv_line({"metric", "label", "unit", "moe", "dense", "moe_over_dense"});
+  const auto sides = compare_sides(doc);
+  const nlohmann::json& moe = *sides[0].result;
+  const nlohmann::json& dense = *sides[1].result;
+  std::string out = csv_line(
+      {"metric", "label", "unit", sides[0].key, sides[1].key, sides[0].key + "_over_" + sides[1].key});
   const auto row = [&](const std::string& key, const std::string& label, const std::string& unit) {
     const auto a = number_at(moe, key), b = number_at(dense, key);
     out += csv_line(
@@ -60,7 +78,8 @@ std::string sweep_csv(const nlohmann::json& doc) {
   std::vector<std::string> header{"index"};
   for (const auto& a : axes) header.push_back(a.key);
   for (const char* k : {"ok", "error_kind", "error"}) header.emplace_back(k);
-  for (const auto& c : sweep_columns()) header.push_back(c.key);
+  const auto metrics = sweep_metric_keys(doc);
+  header.insert(header.end(), metrics.begin(), metrics.end());
   std::string out = csv_line(header);
   for (const auto& p : doc.at("points")) {
     std::vector<std::string> f{std::to_string(p.at("index").get<std::size_t>())};
@@ -69,7 +88,7 @@ std::string sweep_csv(const nlohmann::json& doc) {
     f.push_back(ok ? "true" : "false");
     f.push_back(p.value("error_kind", ""));
     f.push_back(p.value("error", ""));
-    for (const auto& c : sweep_columns()) f.push_back(ok ? raw(p.at("result"), c.key) : "");
+    for (const auto& k : metrics) f.push_back(ok ? scalar_text(p.at("result"), k) : "");
     out += csv_line(f);
   }
   return out;

@@ -1,5 +1,7 @@
 // moesim — the sweep as HTML: curves against the first swept key, breakdown bars, table.
+#include <algorithm>
 #include <charconv>
+#include <functional>
 #include <map>
 #include <sstream>
 
@@ -26,19 +28,35 @@ bool is_power_of_two(double x) {
   return (n & (n - 1)) == 0;
 }
 
-std::string settings_label(const nlohmann::json& settings, std::size_t skip_first) {
+/// "k=v, k=v" of the settings but those of the axes `skip` says to leave out ("all points" if none is left).
+std::string settings_label(const nlohmann::json& settings, const std::function<bool(std::size_t)>& skip) {
   std::string out;
-  for (std::size_t i = skip_first; i < settings.size(); ++i) {
+  for (std::size_t i = 0; i < settings.size(); ++i) {
+    if (skip(i)) continue;
     if (!out.empty()) out += ", ";
     out += settings[i].at(0).get<std::string>() + "=" + settings[i].at(1).get<std::string>();
   }
   return out.empty() ? "all points" : out;
 }
 
-/// `key` of every successful point against the first axis, one series per combination of the others.
-std::string curve(const nlohmann::json& doc, const std::vector<SweepAxis>& axes, const std::string& id,
-                  const std::string& key, const std::string& label, Measure m) {
-  const SweepAxis& x_axis = axes.front();
+/// Markdown's code quotes are noise in HTML text.
+std::string without_backticks(std::string text) {
+  text.erase(std::remove(text.begin(), text.end(), '`'), text.end());
+  return text;
+}
+
+std::string settings_label(const nlohmann::json& settings) {
+  return settings_label(settings, [](std::size_t) { return false; });
+}
+
+/// `key` of every successful point against axis `x`, one series per combination of the other dimensions
+/// (the axes linked to `x` move with it and are left out of the series names).
+std::string curve(const nlohmann::json& doc, const std::vector<SweepAxis>& axes, std::size_t x,
+                  const std::string& id, const std::string& key, const std::string& label, Measure m) {
+  const SweepAxis& x_axis = axes.at(x);
+  const auto moves_with_x = [&](std::size_t i) {
+    return i == x || (axes[x].link >= 0 && axes[i].link == axes[x].link);
+  };
   bool numeric = true, pow2 = true;
   for (const auto& v : x_axis.values) {
     const auto n = as_number(v);
@@ -51,9 +69,9 @@ std::string curve(const nlohmann::json& doc, const std::vector<SweepAxis>& axes,
     if (!p.value("ok", false)) continue;
     const auto y = number_at(p.at("result"), key);
     if (!y) continue;
-    const std::string s = settings_label(p.at("settings"), 1);
+    const std::string s = settings_label(p.at("settings"), moves_with_x);
     if (!series.count(s)) order.push_back(s);
-    series[s].emplace_back(p.at("settings").at(0).at(1).get<std::string>(), *y);
+    series[s].emplace_back(p.at("settings").at(x).at(1).get<std::string>(), *y);
   }
   const std::string title = label + " (" + unit_label(m) + ") vs " + x_axis.key;
   const auto fmt = [m](double v) { return format_value(m, v); };
@@ -87,8 +105,7 @@ std::string breakdown(const nlohmann::json& doc) {
   for (const auto& p : doc.at("points")) {
     if (!p.value("ok", false) || c.bars.size() >= kMaxBars) continue;
     StackedBarChart::Bar bar{
-        "#" + std::to_string(p.at("index").get<std::size_t>()) + " " + settings_label(p.at("settings"), 0),
-        {}};
+        "#" + std::to_string(p.at("index").get<std::size_t>()) + " " + settings_label(p.at("settings")), {}};
     if (bar.label.size() > 30) bar.label = bar.label.substr(0, 29) + "…";
     for (const auto& [key, label] : breakdown_components())
       bar.values.push_back(number_at(p.at("result"), "breakdown_s." + key).value_or(0.0));
@@ -129,20 +146,24 @@ std::string sweep_html(const nlohmann::json& doc) {
   const auto axes = document_axes(doc);
   const std::string title = "Sweep of " + doc.value("scenario", std::string("scenario"));
   std::ostringstream o;
-  o << "<header><h1>" << xml_escape(title) << "</h1><p>";
-  for (std::size_t i = 0; i < axes.size(); ++i)
-    o << (i ? " × " : "") << xml_escape(axes[i].key) << " (" << axes[i].values.size() << ")";
-  o << " = " << doc.value("grid_size", 0) << " points, " << doc.at("points").size() << " present";
+  o << "<header><h1>" << xml_escape(title) << "</h1><p>"
+    << xml_escape(without_backticks(grid_description(axes))) << " = " << doc.value("grid_size", 0)
+    << " points, " << doc.at("points").size() << " present";
   for (const auto& p : doc.at("points"))
     if (p.value("ok", false)) {
       o << "; " << xml_escape(provenance(p.at("result")));
       break;
     }
   o << ".</p></header>\n<main>\n";
-  if (!axes.empty()) {
-    o << "<section><h2>Against " << xml_escape(axes.front().key) << "</h2>\n"
-      << curve(doc, axes, "sweep-step-time", "step_time_s", "step time", Measure::kSeconds)
-      << curve(doc, axes, "sweep-throughput", "tokens_per_s", "throughput", Measure::kTokensPerS)
+  for (std::size_t a = 0; a < axes.size(); ++a) {
+    const bool first_of_link =
+        axes[a].link < 0 || std::none_of(axes.begin(), axes.begin() + static_cast<std::ptrdiff_t>(a),
+                                         [&](const SweepAxis& b) { return b.link == axes[a].link; });
+    if (!first_of_link) continue;  // a linked axis moves with the first of its link: one chart for all
+    const std::string suffix = a == 0 ? "" : "-" + std::to_string(a);
+    o << "<section><h2>Against " << xml_escape(axes[a].key) << "</h2>\n"
+      << curve(doc, axes, a, "sweep-step-time" + suffix, "step_time_s", "step time", Measure::kSeconds)
+      << curve(doc, axes, a, "sweep-throughput" + suffix, "tokens_per_s", "throughput", Measure::kTokensPerS)
       << "</section>\n";
   }
   o << "<section><h2>Where the step time goes</h2>\n" << breakdown(doc) << "</section>\n";

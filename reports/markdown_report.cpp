@@ -1,6 +1,8 @@
 // moesim — Markdown rendering.
 #include "reports/markdown_report.h"
 
+#include <array>
+#include <ostream>
 #include <sstream>
 
 #include "reports/comparison.h"
@@ -37,48 +39,92 @@ std::string imbalance_text(const nlohmann::json& result) {
   return v ? format_number(*v) + "×" : "n/a";
 }
 
+/// Title, the set-up of each run and its provenance.
+void compare_heading(std::ostream& o, const nlohmann::json& doc, const std::array<CompareSide, 2>& sides) {
+  const nlohmann::json& a = *sides[0].result;
+  const nlohmann::json& b = *sides[1].result;
+  if (!compares_scenarios(doc)) {
+    o << "# MoE vs dense: " << string_at(a, "model") << " vs " << string_at(b, "model") << "\n\n"
+      << "Scenario `" << string_at(a, "scenario") << "` on " << cluster_label(a) << " ("
+      << string_at(a, "devices") << " × " << string_at(a, "accelerator")
+      << "), both models on the same cluster and training budget.\n\n"
+      << "- MoE run: " << provenance(a) << "\n- Dense run: " << provenance(b) << "\n\n";
+    return;
+  }
+  o << "# " << string_at(a, "scenario") << " vs " << string_at(b, "scenario") << "\n\n"
+    << "Two scenario files, each simulated as given.\n\n";
+  for (const auto& side : sides) {
+    const nlohmann::json& r = *side.result;
+    o << "- " << md_escape(side.label) << ": `" << string_at(r, "scenario_file") << "`, model "
+      << string_at(r, "model") << " on " << cluster_label(r) << " (" << string_at(r, "devices") << " × "
+      << string_at(r, "accelerator") << "); " << provenance(r) << "\n";
+  }
+  o << "\n";
+}
+
+/// The side-by-side table of comparison_metrics() and the step-time breakdown.
+void compare_tables(std::ostream& o, const nlohmann::json& doc, const std::array<CompareSide, 2>& sides) {
+  const nlohmann::json& a = *sides[0].result;
+  const nlohmann::json& b = *sides[1].result;
+  o << "| Figure | " << md_escape(sides[0].label) << " | " << md_escape(sides[1].label) << " | "
+    << ratio_label(doc) << " |\n|---|---:|---:|---:|\n";
+  for (const auto& m : comparison_metrics())
+    o << "| " << m.label << " | " << cell(a, m.key, m.measure) << " | " << cell(b, m.key, m.measure) << " | "
+      << format_ratio(number_at(a, m.key), number_at(b, m.key)) << " |\n";
+  const bool scenarios = compares_scenarios(doc);
+  o << "\n## Step-time breakdown\n\n| Component | " << (scenarios ? md_escape(sides[0].label) : "MoE")
+    << " | " << (scenarios ? md_escape(sides[1].label) : "Dense") << " |\n|---|---:|---:|\n";
+  for (const auto& [key, label] : breakdown_components())
+    o << "| " << label << " | " << cell(a, "breakdown_s." + key, Measure::kSeconds) << " | "
+      << cell(b, "breakdown_s." + key, Measure::kSeconds) << " |\n";
+  o << "\n## All-to-all bytes per link tier (per step; a byte crossing 3 links counts 3 times)\n\n";
+  const auto tiers = a2a_tiers(a, b);
+  if (tiers.empty()) {
+    o << "No all-to-all traffic in either run.\n";
+    return;
+  }
+  o << "| Tier | " << (scenarios ? md_escape(sides[0].label) : "MoE") << " | "
+    << (scenarios ? md_escape(sides[1].label) : "Dense") << " |\n|---|---:|---:|\n";
+  for (const auto& t : tiers)
+    o << "| " << md_escape(t) << " | " << bytes_cell(tier_bytes(a, t)) << " | "
+      << bytes_cell(tier_bytes(b, t)) << " |\n";
+}
+
+/// Busiest link of the all-to-alls and routing of each run that has all-to-all traffic (the MoE run only
+/// against a preset).
+void compare_traffic_notes(std::ostream& o, const nlohmann::json& doc,
+                           const std::array<CompareSide, 2>& sides) {
+  const bool scenarios = compares_scenarios(doc);
+  for (std::size_t i = 0; i < (scenarios ? 2u : 1u); ++i) {
+    const nlohmann::json& r = *sides[i].result;
+    if (scenarios && !(number_at(r, "a2a_bytes_per_step").value_or(0) > 0)) continue;  // no router
+    const std::string busiest = scenarios ? md_escape(sides[i].label) + ", busiest all-to-all link: "
+                                          : "Busiest link of the MoE all-to-alls: ";
+    const std::string routing = scenarios ? md_escape(sides[i].label) + ", routing: " : "MoE routing: ";
+    if (r.contains("busiest_link") && r["busiest_link"].is_object())
+      o << "\n"
+        << busiest << string_at(r["busiest_link"], "name") << " (tier "
+        << string_at(r["busiest_link"], "tier") << "), "
+        << cell(r, "busiest_link.utilisation", Measure::kFraction) << " utilised.\n";
+    if (r.contains("routing") && r["routing"].is_object())
+      o << "\n"
+        << routing << string_at(r["routing"], "distribution") << " distribution, "
+        << cell(r, "routing.dropped_fraction", Measure::kFraction)
+        << " of token copies dropped by capacity, imbalance (max / mean expert load) " << imbalance_text(r)
+        << ".\n";
+  }
+}
+
 }  // namespace
 
 std::string compare_markdown(const nlohmann::json& doc) {
-  const nlohmann::json& moe = doc.at("moe");
-  const nlohmann::json& dense = doc.at("dense");
+  const auto sides = compare_sides(doc);
   std::ostringstream o;
-  o << "# MoE vs dense: " << string_at(moe, "model") << " vs " << string_at(dense, "model") << "\n\n"
-    << "Scenario `" << string_at(moe, "scenario") << "` on " << string_at(moe, "cluster") << " ("
-    << string_at(moe, "devices") << " × " << string_at(moe, "accelerator")
-    << "), both models on the same cluster and training budget.\n\n"
-    << "- MoE run: " << provenance(moe) << "\n- Dense run: " << provenance(dense) << "\n\n";
-
-  o << "| Figure | MoE: " << string_at(moe, "model") << " | Dense: " << string_at(dense, "model")
-    << " | MoE / dense |\n|---|---:|---:|---:|\n";
-  for (const auto& m : comparison_metrics())
-    o << "| " << m.label << " | " << cell(moe, m.key, m.measure) << " | " << cell(dense, m.key, m.measure)
-      << " | " << format_ratio(number_at(moe, m.key), number_at(dense, m.key)) << " |\n";
-
-  o << "\n## Step-time breakdown\n\n| Component | MoE | Dense |\n|---|---:|---:|\n";
-  for (const auto& [key, label] : breakdown_components())
-    o << "| " << label << " | " << cell(moe, "breakdown_s." + key, Measure::kSeconds) << " | "
-      << cell(dense, "breakdown_s." + key, Measure::kSeconds) << " |\n";
-
-  o << "\n## All-to-all bytes per link tier (per step; a byte crossing 3 links counts 3 times)\n\n";
-  const auto tiers = a2a_tiers(moe, dense);
-  if (tiers.empty()) {
-    o << "No all-to-all traffic in either run.\n";
-  } else {
-    o << "| Tier | MoE | Dense |\n|---|---:|---:|\n";
-    for (const auto& t : tiers)
-      o << "| " << md_escape(t) << " | " << bytes_cell(tier_bytes(moe, t)) << " | "
-        << bytes_cell(tier_bytes(dense, t)) << " |\n";
-  }
-  if (moe.contains("busiest_link") && moe["busiest_link"].is_object())
-    o << "\nBusiest link of the MoE all-to-alls: " << string_at(moe["busiest_link"], "name") << " (tier "
-      << string_at(moe["busiest_link"], "tier") << "), "
-      << cell(moe, "busiest_link.utilisation", Measure::kFraction) << " utilised.\n";
-  if (moe.contains("routing") && moe["routing"].is_object())
-    o << "\nMoE routing: " << string_at(moe["routing"], "distribution") << " distribution, "
-      << cell(moe, "routing.dropped_fraction", Measure::kFraction) << " of token copies dropped by capacity, "
-      << "imbalance (max / mean expert load) " << imbalance_text(moe) << ".\n";
-  o << "\n## Dense reference\n\n" << md_escape(doc.value("dense_rule", "")) << "\n";
+  compare_heading(o, doc, sides);
+  compare_tables(o, doc, sides);
+  compare_traffic_notes(o, doc, sides);
+  if (!compares_scenarios(doc))
+    o << "\n## Dense reference\n\n" << md_escape(doc.value("dense_rule", "")) << "\n";
   o << "\nEnergy, emissions and cost follow the scenario's `energy` and `cost` sections (Patterson et al. "
        "2021: "
        "energy = time × accelerators × power × PUE); n/a means the scenario gives no "
@@ -96,10 +142,8 @@ std::string sweep_markdown(const nlohmann::json& doc) {
       o << "Produced by " << provenance(p.at("result")) << ".\n\n";
       break;
     }
-  o << "Grid: ";
-  for (std::size_t i = 0; i < axes.size(); ++i)
-    o << (i ? " × " : "") << "`" << axes[i].key << "` (" << axes[i].values.size() << ")";
-  o << " = " << doc.value("grid_size", 0) << " points; shards: " << doc.at("shards").dump() << ".\n\n| # |";
+  o << "Grid: " << grid_description(axes) << " = " << doc.value("grid_size", 0)
+    << " points; shards: " << doc.at("shards").dump() << ".\n\n| # |";
   for (const auto& a : axes) o << " " << md_escape(a.key) << " |";
   for (const auto& c : sweep_columns()) o << " " << c.label << " |";
   o << "\n|---:|";

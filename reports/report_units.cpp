@@ -3,6 +3,9 @@
 
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
+#include <utility>
+#include <iterator>
 #include <sstream>
 
 namespace moesim::reports {
@@ -35,6 +38,8 @@ std::string unit_label(Measure measure) {
       return "USD";
     case Measure::kBytes:
       return "GB";
+    case Measure::kBytesPerS:
+      return "GB/s";
   }
   return "";
 }
@@ -66,6 +71,8 @@ std::string json_unit(Measure measure) {
       return "USD";
     case Measure::kBytes:
       return "bytes";
+    case Measure::kBytesPerS:
+      return "B/s";
   }
   return "";
 }
@@ -83,6 +90,7 @@ double to_display_unit(Measure measure, double value) {
     case Measure::kJoules:
       return value / 1e6;
     case Measure::kBytes:
+    case Measure::kBytesPerS:
       return value / 1e9;
     default:
       return value;
@@ -105,9 +113,24 @@ std::string format_number(double value, int significant) {
   return buf;
 }
 
+namespace {
+
+/// `value` in the first of `scales` (largest first) it reaches, the last one otherwise.
+std::string below(double value, std::initializer_list<std::pair<double, const char*>> scales) {
+  const std::pair<double, const char*>* pick = nullptr;
+  for (const auto& s : scales) {
+    pick = &s;
+    if (std::fabs(value) >= s.first) break;
+  }
+  return format_number(value / pick->first) + pick->second;
+}
+
+}  // namespace
+
 std::string format_value(Measure measure, double value) {
   switch (measure) {
     case Measure::kSeconds:
+      if (std::fabs(value) < 1e-3 && value != 0) return format_number(value * 1e6) + " µs";
       if (std::fabs(value) < 1.0 && value != 0) return format_number(value * 1e3) + " ms";
       return format_number(value) + " s";
     case Measure::kDuration:
@@ -122,7 +145,27 @@ std::string format_value(Measure measure, double value) {
     }
     case Measure::kBytes:
       if (std::fabs(value) >= 1e12) return format_number(value / 1e12) + " TB";
-      return format_number(value / 1e9) + " GB";
+      if (std::fabs(value) >= 1e9 || value == 0) return format_number(value / 1e9) + " GB";
+      return below(value, {{1e6, " MB"}, {1e3, " kB"}, {1, " B"}});
+    case Measure::kParams:
+      if (std::fabs(value) >= 1e9 || value == 0) return format_number(value / 1e9) + " B";
+      return below(value, {{1e6, " M"}, {1e3, " k"}, {1, ""}});
+    case Measure::kFlops:
+      if (std::fabs(value) >= 1e9 || value == 0) return format_number(value / 1e9) + " GFLOPs";
+      return below(value, {{1e6, " MFLOPs"}, {1e3, " kFLOPs"}, {1, " FLOPs"}});
+    case Measure::kJoules:
+      if (std::fabs(value) >= 1e6 || value == 0) return format_number(value / 1e6) + " MJ";
+      return below(value, {{1e3, " kJ"}, {1, " J"}});
+    case Measure::kBytesPerS: {
+      static constexpr const char* kPrefixes[] = {"", "k", "M", "G", "T", "P"};
+      std::size_t i = 0;
+      double v = value;
+      while (std::fabs(v) >= 1000 && i + 1 < std::size(kPrefixes)) {
+        v /= 1000;
+        ++i;
+      }
+      return format_number(v) + " " + kPrefixes[i] + "B/s";
+    }
     case Measure::kTokens:
     case Measure::kTokensPerS: {
       const std::string u = measure == Measure::kTokens ? "tokens" : "tokens/s";

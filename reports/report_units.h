@@ -12,19 +12,20 @@ namespace moesim::reports {
 /// units (s, bytes, FLOPs, J, ...) plus the run-level figures the energy model already gives in MWh, tCO2e
 /// and USD (README "simulate JSON").
 enum class Measure {
-  kParams,      ///< parameters (count) -> "175.0 B"
-  kFlops,       ///< FLOPs (per token) -> "GFLOPs"
-  kSeconds,     ///< a step-sized duration -> "ms" or "s"
+  kParams,      ///< parameters (count) -> "175.0 B" (billions), "125.0 M" below a billion
+  kFlops,       ///< FLOPs (per token) -> "GFLOPs", "MFLOPs" below a GFLOP
+  kSeconds,     ///< a step-sized duration -> "µs", "ms" or "s"
   kDuration,    ///< a run-sized duration (s) -> "days" or "h"
   kTokensPerS,  ///< tokens/s
   kTokens,      ///< a token count
   kFraction,    ///< 0..1 -> "%"
   kHours,       ///< accelerator-hours (already in hours)
-  kJoules,      ///< J -> "kJ", "MJ"
+  kJoules,      ///< J -> "J", "kJ", "MJ"
   kMWh,         ///< MWh (already in MWh)
   kTco2e,       ///< tonnes CO2e
   kUsd,         ///< US dollars
-  kBytes,       ///< bytes -> "GB"
+  kBytes,       ///< bytes -> "B", "kB", "MB", "GB", "TB" ("0 GB" for none)
+  kBytesPerS,   ///< bytes/s -> "B/s", "kB/s", "MB/s", "GB/s" or "TB/s" (decimal prefixes)
 };
 
 /// The unit `measure` is displayed in, e.g. "GFLOPs/token" is not added: kFlops gives "GFLOPs".

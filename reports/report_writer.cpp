@@ -6,6 +6,7 @@
 
 #include "reports/csv_writer.h"
 #include "reports/html_report.h"
+#include "reports/json_output.h"
 #include "reports/markdown_report.h"
 #include "workloads/config_error.h"
 
@@ -24,7 +25,7 @@ std::string render_report(const std::string& path, const nlohmann::json& doc, co
   if (ext == ".md" || ext == ".markdown") return sweep ? sweep_markdown(doc) : compare_markdown(doc);
   if (ext == ".html" || ext == ".htm") return sweep ? sweep_html(doc) : compare_html(doc);
   if (ext == ".csv") return sweep ? sweep_csv(doc) : compare_csv(doc);
-  if (ext == ".json") return doc.dump(2) + "\n";
+  if (ext == ".json") return with_schema_version(doc).dump(2) + "\n";
   check_report_path(path, option);
   return "";
 }

@@ -4,6 +4,7 @@
 
 #include "reports/step_json.h"
 #include "reports/trace_writer.h"
+#include "reports/yaml_json.h"
 #include "topologies/cluster_spec.h"
 #include "workloads/config_error.h"
 #include "workloads/scenario_overrides.h"
@@ -36,7 +37,9 @@ nlohmann::json simulate_scenario(const YAML::Node& root, const std::string& file
     if (!out) throw ConfigError(trace_path, 0, "--trace", "cannot write the trace file");
     write_chrome_trace(out, result.timeline, result.devices_per_simulated);
   }
-  return to_json(result);
+  nlohmann::json j = to_json(result);
+  j["resolved_scenario"] = yaml_to_json(root);
+  return j;
 }
 
 nlohmann::json simulate_scenario_file(const std::string& path, const std::vector<std::string>& overrides,

@@ -17,7 +17,8 @@ namespace moesim::reports {
 sim::Scenario read_scenario(const YAML::Node& root, const std::string& file);
 
 /// Simulates one training step of the scenario in `root` and returns the `simulate --json` result
-/// (step_json.h). With a `trace_path`, also writes the Chrome/Perfetto trace of the step there.
+/// (step_json.h) plus `resolved_scenario`: `root` as JSON (yaml_json.h), i.e. the inputs after any --set
+/// overrides. With a `trace_path`, also writes the Chrome/Perfetto trace of the step there.
 nlohmann::json simulate_scenario(const YAML::Node& root, const std::string& file,
                                  const sim::SimulateOptions& options, const std::string& trace_path = "");
 

@@ -6,7 +6,9 @@
 #include <fstream>
 #include <map>
 #include <ostream>
+#include <set>
 
+#include "reports/json_output.h"
 #include "reports/sweep_runner.h"
 #include "workloads/config_error.h"
 
@@ -20,6 +22,20 @@ constexpr int kMaxJsonDepth = 64;
 // A shard file holds one line per point of a few kB.
 constexpr std::uintmax_t kMaxShardFileBytes = std::uintmax_t{1} << 30;
 
+/// The `link` of a header axis: absent (-1) or a small integer shared by axes with as many values each.
+int checked_link(const nlohmann::json& a, const SweepAxis& axis, const std::string& f,
+                 const std::map<int, std::size_t>& link_sizes) {
+  const auto it = a.find("link");
+  if (it == a.end()) return -1;
+  if (!it->is_number_unsigned() || it->get<std::size_t>() > 1000)
+    throw ConfigError(f, 1, "axes", "the link of axis '" + axis.key + "' as an integer from 0 to 1000");
+  const int link = it->get<int>();
+  const auto size = link_sizes.find(link);
+  if (size != link_sizes.end() && size->second != axis.values.size())
+    throw ConfigError(f, 1, "axes", "linked axes with as many values each; '" + axis.key + "' differs");
+  return link;
+}
+
 /// Checks a shard header line: kind, axes [{key: string, values: [string, ...]}], grid_size equal to the
 /// product of the axes' sizes, shard "i/n". Returns the axes.
 std::vector<SweepAxis> checked_header(const nlohmann::json& j, const std::string& f) {
@@ -32,6 +48,7 @@ std::vector<SweepAxis> checked_header(const nlohmann::json& j, const std::string
     throw ConfigError(f, 1, "axes", "a list of swept keys with their values");
   std::vector<SweepAxis> axes;
   double points = 1;
+  std::map<int, std::size_t> link_sizes;
   for (const auto& a : *axes_json) {
     const bool ok = a.is_object() && a.contains("key") && a["key"].is_string() && a.contains("values") &&
                     a["values"].is_array() && !a["values"].empty();
@@ -41,7 +58,9 @@ std::vector<SweepAxis> checked_header(const nlohmann::json& j, const std::string
       if (!v.is_string()) throw ConfigError(f, 1, "axes", "the values of axis '" + axis.key + "' as strings");
       axis.values.push_back(v.get<std::string>());
     }
-    points *= static_cast<double>(axis.values.size());
+    axis.link = checked_link(a, axis, f, link_sizes);
+    if (axis.link < 0 || link_sizes[axis.link] == 0) points *= static_cast<double>(axis.values.size());
+    if (axis.link >= 0) link_sizes[axis.link] = axis.values.size();
     axes.push_back(std::move(axis));
   }
   if (points > static_cast<double>(kMaxGridPoints))
@@ -100,8 +119,13 @@ void check_shard_file(const std::string& f) {
 nlohmann::json sweep_header(const std::string& scenario, const std::vector<SweepAxis>& axes,
                             const Shard& shard) {
   nlohmann::json a = nlohmann::json::array();
-  for (const auto& axis : axes) a.push_back({{"key", axis.key}, {"values", axis.values}});
+  for (const auto& axis : axes) {
+    nlohmann::json j{{"key", axis.key}, {"values", axis.values}};
+    if (axis.link >= 0) j["link"] = axis.link;
+    a.push_back(j);
+  }
   return {{"kind", "moesim-sweep-shard"},
+          {"schema_version", kJsonSchemaVersion},
           {"scenario", scenario},
           {"axes", a},
           {"grid_size", grid_size(axes)},
@@ -118,7 +142,8 @@ std::vector<SweepAxis> document_axes(const nlohmann::json& doc) {
   std::vector<SweepAxis> axes;
   if (!doc.contains("axes")) return axes;
   for (const auto& a : doc["axes"])
-    axes.push_back({a.at("key").get<std::string>(), a.at("values").get<std::vector<std::string>>()});
+    axes.push_back({a.at("key").get<std::string>(), a.at("values").get<std::vector<std::string>>(),
+                    a.value("link", -1)});
   return axes;
 }
 
@@ -228,6 +253,57 @@ const std::vector<SweepColumn>& sweep_columns() {
       {"cost_usd_run", "cost of run", Measure::kUsd},
   };
   return kColumns;
+}
+
+namespace {
+
+void collect_scalars(const nlohmann::json& j, const std::string& prefix, std::set<std::string>& out) {
+  for (const auto& [k, v] : j.items()) {
+    const std::string key = prefix.empty() ? k : prefix + "." + k;
+    if (v.is_object())
+      collect_scalars(v, key, out);
+    else if (v.is_number() || v.is_boolean())
+      out.insert(key);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> sweep_metric_keys(const nlohmann::json& doc) {
+  std::set<std::string> found;
+  for (const auto& p : doc.at("points")) {
+    if (!p.value("ok", false)) continue;
+    nlohmann::json result = p.at("result");
+    result.erase("resolved_scenario");
+    result.erase("schema_version");
+    collect_scalars(result, "", found);
+  }
+  std::vector<std::string> keys;
+  for (const auto& c : sweep_columns()) {
+    keys.push_back(c.key);
+    found.erase(c.key);
+  }
+  keys.insert(keys.end(), found.begin(), found.end());
+  return keys;
+}
+
+std::string grid_description(const std::vector<SweepAxis>& axes) {
+  std::string out;
+  std::set<int> done;
+  for (std::size_t i = 0; i < axes.size(); ++i) {
+    if (axes[i].link >= 0 && !done.insert(axes[i].link).second) continue;
+    out += out.empty() ? "" : " × ";
+    if (axes[i].link < 0) {
+      out += "`" + axes[i].key + "`";
+    } else {
+      std::string names;
+      for (const auto& a : axes)
+        if (a.link == axes[i].link) names += (names.empty() ? "`" : " = `") + a.key + "`";
+      out += "(" + names + ")";
+    }
+    out += " (" + std::to_string(axes[i].values.size()) + ")";
+  }
+  return out;
 }
 
 }  // namespace moesim::reports

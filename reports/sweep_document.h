@@ -11,8 +11,8 @@
 
 namespace moesim::reports {
 
-/// The header line of a shard file: {kind: "moesim-sweep-shard", scenario, axes: [{key, values}],
-/// grid_size, shard: "i/n"}. Merging checks that every shard describes the same grid.
+/// The header line of a shard file: {kind: "moesim-sweep-shard", schema_version, scenario, axes: [{key,
+/// values, link?}], grid_size, shard: "i/n"}. Merging checks that every shard describes the same grid.
 nlohmann::json sweep_header(const std::string& scenario, const std::vector<SweepAxis>& axes,
                             const Shard& shard);
 
@@ -45,5 +45,14 @@ struct SweepColumn {
 /// step time, tokens/s, MFU, exposed all-to-all, all-to-all bytes, energy per step, time to train, energy
 /// and cost of the run.
 const std::vector<SweepColumn>& sweep_columns();
+
+/// Every scalar (number or boolean) of the points' simulate results as a dotted key
+/// (`breakdown_s.compute_s`, `a2a_bytes_per_tier.nvlink`): the sweep_columns() first, then the others in
+/// key order, over all successful points. Arrays, texts, `resolved_scenario` and `schema_version` are left
+/// out. These are the metric columns of sweep.csv.
+std::vector<std::string> sweep_metric_keys(const nlohmann::json& doc);
+
+/// The grid as text for headings: "`model.experts` (3) × (`cluster.devices` = `parallelism.data`) (2)".
+std::string grid_description(const std::vector<SweepAxis>& axes);
 
 }  // namespace moesim::reports

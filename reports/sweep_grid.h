@@ -8,10 +8,13 @@
 
 namespace moesim::reports {
 
-/// One swept scenario key and its values (YAML scalars as written, e.g. "32", "1.25", "fat-tree").
+/// One swept scenario key and its values (YAML as written, e.g. "32", "1.25", "fat-tree", "[8,8,16]").
 struct SweepAxis {
   std::string key;
   std::vector<std::string> values;
+  /// Axes with the same link (>= 0) advance together, value i of each at once (`--link`); -1: its own
+  /// dimension of the cartesian product.
+  int link = -1;
 };
 
 /// One point of the grid: its index in the full grid and the value of every axis.
@@ -29,14 +32,24 @@ struct Shard {
   std::size_t count = 1;
 };
 
-/// Parses `--set` arguments (`KEY=V1,V2,...`; a value may not contain a comma). Throws ConfigError (file
-/// "--set", key = the argument) for a missing `=`, an empty key, an empty value or a key given twice.
+/// Parses `--set` arguments (`KEY=V1,V2,...`). Values are split on the commas outside brackets, braces and
+/// quotes, so a YAML list or mapping is one value (`parallelism.stages=[8,8,16],[4,4]`). Throws ConfigError
+/// (file "--set", key = the argument) for a missing `=`, an empty key, an empty value, an unbalanced bracket
+/// or a key given twice.
 std::vector<SweepAxis> parse_sweep_axes(const std::vector<std::string>& sets);
 
-/// Number of points of the cartesian product (1 for no axes).
+/// Links the axes named by each `--link NAME,NAME,...` argument so that they advance together. A NAME is an
+/// axis key (`cluster.devices`) or its last dotted parts when exactly one axis ends so (`devices`). Throws
+/// ConfigError (key `--link`) for fewer than two names, a name matching no axis or several, an axis linked
+/// twice, or linked axes with different numbers of values.
+void link_sweep_axes(std::vector<SweepAxis>& axes, const std::vector<std::string>& links);
+
+/// Number of points of the grid: the product over its dimensions (an unlinked axis, or a linked group of
+/// axes counted once) of their sizes; 1 for no axes.
 std::size_t grid_size(const std::vector<SweepAxis>& axes);
 
-/// Point `index` of the grid (the last axis varies fastest). Throws std::out_of_range past the end.
+/// Point `index` of the grid (the last dimension varies fastest; linked axes together). Throws
+/// std::out_of_range past the end.
 SweepPoint grid_point(const std::vector<SweepAxis>& axes, std::size_t index);
 
 /// Parses `i/n` with 0 <= i < n. Throws ConfigError (key `--shard`) otherwise.

@@ -89,6 +89,20 @@ nlohmann::json results_json(const std::vector<FigureResult>& results) {
   return rows;
 }
 
+nlohmann::json validation_document(const std::vector<FigureResult>& results) {
+  std::size_t evaluated = 0, passed = 0;
+  for (const auto& r : results) {
+    if (r.row.status != FigureStatus::kEvaluated) continue;
+    ++evaluated;
+    passed += r.pass ? 1 : 0;
+  }
+  return {{"kind", "moesim-validate"},
+          {"rows", results_json(results)},
+          {"evaluated", evaluated},
+          {"passed", passed},
+          {"all_pass", all_evaluated_pass(results)}};
+}
+
 std::optional<double> mean_abs_error_time_energy(const std::vector<FigureResult>& results) {
   double sum = 0;
   int n = 0;

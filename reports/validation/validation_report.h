@@ -16,6 +16,10 @@ namespace moesim::validation {
 /// extras metric, unit, kind, status, fast, scenario, setup, explanation, argument.
 nlohmann::json results_json(const std::vector<FigureResult>& results);
 
+/// The `validate --json` document: {kind: "moesim-validate", rows: results_json(), evaluated, passed,
+/// all_pass}. The writer adds `schema_version` (reports/json_output.h).
+nlohmann::json validation_document(const std::vector<FigureResult>& results);
+
 /// Mean of |error| over the evaluated time, throughput and energy rows (carbon rows repeat the energy error
 /// with the paper's own intensity and are left out); nullopt when there is none.
 std::optional<double> mean_abs_error_time_energy(const std::vector<FigureResult>& results);

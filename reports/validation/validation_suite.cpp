@@ -24,13 +24,14 @@ std::vector<PublishedFigure> select_rows(const std::vector<PublishedFigure>& row
 }
 
 std::vector<FigureResult> run_suite(const std::vector<PublishedFigure>& rows, const std::string& table_file,
-                                    const ScenarioSimulator& simulate) {
+                                    const ScenarioSimulator& simulate, const SuiteProgress& progress) {
   const std::filesystem::path dir = std::filesystem::path(table_file).parent_path();
   std::map<std::pair<std::string, std::vector<std::string>>, nlohmann::json> cache;
   std::vector<FigureResult> out;
   for (const auto& row : rows) {
     if (row.status == FigureStatus::kNotModelled) {
       out.push_back(evaluate_figure(row, nlohmann::json::object(), table_file));
+      if (progress) progress(out.size(), rows.size(), out.back());
       continue;
     }
     const std::string path = (dir / row.scenario).string();
@@ -38,6 +39,7 @@ std::vector<FigureResult> run_suite(const std::vector<PublishedFigure>& rows, co
     auto it = cache.find(key);
     if (it == cache.end()) it = cache.emplace(key, simulate(path, row.overrides)).first;
     out.push_back(evaluate_figure(row, it->second, table_file));
+    if (progress) progress(out.size(), rows.size(), out.back());
   }
   return out;
 }

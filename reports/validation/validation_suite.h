@@ -28,11 +28,15 @@ std::string default_table_path();
 std::vector<PublishedFigure> select_rows(const std::vector<PublishedFigure>& rows,
                                          const SuiteOptions& options);
 
+/// Called after each row of run_suite() is evaluated: rows done so far, rows in all, the row's result.
+using SuiteProgress = std::function<void(std::size_t done, std::size_t total, const FigureResult& result)>;
+
 /// Evaluates `rows` (already selected): each distinct (scenario, overrides) is simulated once with
 /// `simulate`; scenario paths are resolved against the directory of `table_file`. Not-modelled rows come
-/// back without a prediction. ConfigErrors of the scenarios propagate (exit code 2 in the CLI).
+/// back without a prediction. ConfigErrors of the scenarios propagate (exit code 2 in the CLI). `progress`,
+/// when set, hears of every row as it is evaluated.
 std::vector<FigureResult> run_suite(const std::vector<PublishedFigure>& rows, const std::string& table_file,
-                                    const ScenarioSimulator& simulate);
+                                    const ScenarioSimulator& simulate, const SuiteProgress& progress = {});
 
 /// The simulator of the product: sim::simulate_scenario_file with the scenario's own backend.
 ScenarioSimulator default_simulator();

@@ -63,6 +63,11 @@ double displayed_value(const std::string& text) {
                                                      {"tokens/s", 1},
                                                      {"%", 0.01},
                                                      {"MJ", 1e6},
+                                                     {"kJ", 1e3},
+                                                     {"J", 1},
+                                                     {"MB", 1e6},
+                                                     {"M", 1e6},
+                                                     {"MFLOPs", 1e6},
                                                      {"GB", 1e9},
                                                      {"TB", 1e12},
                                                      {"MWh", 1},
@@ -190,7 +195,10 @@ TEST(CsvLine, QuotesWhereNeeded) {
 
 TEST(ReportWriter, FormatFromExtensionAndErrors) {
   const auto doc = sample_comparison();
-  EXPECT_EQ(nlohmann::json::parse(render_report("x.json", doc, "--json")), doc);
+  auto written = nlohmann::json::parse(render_report("x.json", doc, "--json"));
+  EXPECT_EQ(written.at("schema_version"), 2);
+  written.erase("schema_version");
+  EXPECT_EQ(written, doc);
   EXPECT_EQ(render_report("x.md", doc, "--report"), compare_markdown(doc));
   EXPECT_EQ(render_report("x.htm", doc, "--report"), compare_html(doc));
   EXPECT_THROW(render_report("x.pdf", doc, "--report"), ConfigError);
@@ -200,6 +208,64 @@ TEST(ReportWriter, FormatFromExtensionAndErrors) {
   } catch (const ConfigError& e) {
     EXPECT_EQ(e.key(), "--report");
   }
+}
+
+/// Two scenario files: an MoE one and a dense one, each with its own cluster and name.
+nlohmann::json scenario_comparison() {
+  auto a = test::sample_result("glam-64b-64e", 1.0, true);
+  a["scenario"] = "glam-64b64e-h100";
+  a["scenario_file"] = "examples/glam-64b64e-h100.yaml";
+  a["cluster"] = "dgx-h100-superpod (modified)";
+  auto b = test::sample_result("gpt3-175b", 4.0, false);
+  b["scenario"] = "gpt3-baseline";
+  b["scenario_file"] = "examples/gpt3-175b-h100.yaml";
+  b["cluster"] = "custom";
+  b["devices"] = 256;
+  return make_scenario_comparison(a, b, "examples/gpt3-175b-h100.yaml");
+}
+
+TEST(ScenarioComparison, SidesAreLabelledWithTheScenarios) {
+  const auto doc = scenario_comparison();
+  EXPECT_EQ(doc["against_kind"], "scenario");
+  EXPECT_FALSE(doc.contains("moe"));
+  const auto sides = compare_sides(doc);
+  EXPECT_EQ(sides[0].key, "a");
+  EXPECT_EQ(sides[0].label, "A: glam-64b64e-h100");                     // named after its file
+  EXPECT_EQ(sides[1].label, "B: gpt3-baseline (gpt3-175b-h100.yaml)");  // not: the file is shown
+  EXPECT_EQ(sides[1].result, &doc.at("b"));
+  EXPECT_DOUBLE_EQ(doc["ratios"]["step_time_s"].get<double>(), 1.0 / 4.0);
+  EXPECT_EQ(doc["sides"][1]["cluster"], "gpt3-baseline's cluster (256 × tpuv4)");
+}
+
+TEST(ScenarioComparison, EveryFormatUsesTheLabels) {
+  const auto doc = scenario_comparison();
+  const std::string md = compare_markdown(doc);
+  EXPECT_NE(md.find("| Figure | A: glam-64b64e-h100 | B: gpt3-baseline (gpt3-175b-h100.yaml) | A / B |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| Step time | 1.250 s | 5.000 s | 0.250× |"), std::string::npos) << md;
+  EXPECT_NE(md.find("dgx-h100-superpod (modified)"), std::string::npos);
+  EXPECT_EQ(md.find("custom"), std::string::npos) << md;
+  EXPECT_EQ(md.find("Dense reference"), std::string::npos);
+  const std::string html = compare_html(doc);
+  EXPECT_EQ(test::xml_problem(html), "");
+  EXPECT_NE(html.find("<th>A / B</th>"), std::string::npos);
+  EXPECT_NE(html.find("data-run=\"b\""), std::string::npos);
+  EXPECT_EQ(html.find(">custom<"), std::string::npos);
+  const std::string csv = compare_csv(doc);
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "metric,label,unit,a,b,a_over_b");
+}
+
+TEST(ScenarioComparison, PresetDocumentsKeepTheirKeysAndLabels) {
+  const auto doc = sample_comparison();
+  EXPECT_EQ(doc["against_kind"], "preset");
+  const auto sides = compare_sides(doc);
+  EXPECT_EQ(sides[0].label, "MoE: glam-64b-64e");
+  EXPECT_EQ(sides[1].label, "Dense: gpt3-175b");
+  EXPECT_EQ(ratio_label(doc), "MoE / dense");
+  nlohmann::json old = doc;  // a document written before `sides` existed
+  old.erase("sides");
+  EXPECT_EQ(compare_sides(old)[1].label, "Dense: gpt3-175b");
 }
 
 }  // namespace

@@ -88,5 +88,32 @@ TEST(RunComparison, BadInputIsAConfigError) {
   EXPECT_THROW(run_comparison(kGlam, o), ConfigError);
 }
 
+TEST(RunComparison, TwoScenarioFilesAreEachSimulatedAsGiven) {
+  const std::string glam = std::string(MOESIM_SOURCE_DIR) + "/examples/glam-64b64e-h100.yaml";
+  const std::string gpt3 = std::string(MOESIM_SOURCE_DIR) + "/examples/gpt3-175b-h100.yaml";
+  CompareOptions o;
+  o.against = gpt3;
+  o.overrides = {"training.total_tokens=100B"};
+  const auto doc = run_comparison(glam, o);
+  EXPECT_EQ(doc["against_kind"], "scenario");
+  // Each side is its own file's simulation with the overrides, not a dense reference on A's cluster.
+  for (const auto& [key, file] : {std::pair{"a", glam}, std::pair{"b", gpt3}}) {
+    const auto alone = simulate_scenario_file(file, o.overrides, {});
+    EXPECT_EQ(doc[key]["step_time_s"], alone["step_time_s"]) << key;
+    EXPECT_EQ(doc[key]["devices"], alone["devices"]) << key;
+    EXPECT_EQ(doc[key]["resolved_scenario"]["training"]["total_tokens"], "100B") << key;
+  }
+  EXPECT_EQ(doc["b"]["devices"], 1024);  // gpt3's own cluster, not glam's 512
+  EXPECT_DOUBLE_EQ(doc["ratios"]["step_time_s"].get<double>(),
+                   doc["a"]["step_time_s"].get<double>() / doc["b"]["step_time_s"].get<double>());
+  o.layout.tensor = 8;
+  try {
+    run_comparison(glam, o);
+    FAIL() << "a dense layout request makes no sense for a scenario file";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key(), "--against-tensor");
+  }
+}
+
 }  // namespace
 }  // namespace moesim::reports

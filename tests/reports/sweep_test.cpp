@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -41,6 +42,51 @@ TEST(SweepGrid, BadSetsAreConfigErrors) {
   EXPECT_THROW(parse_sweep_axes({"model.experts=16,,32"}), ConfigError);
   EXPECT_THROW(parse_sweep_axes({"model.experts="}), ConfigError);
   EXPECT_THROW(parse_sweep_axes({"a=1", "a=2"}), ConfigError);
+}
+
+TEST(SweepGrid, ListValuesKeepTheirInnerCommas) {
+  const auto axes = parse_sweep_axes({"cluster.fabric.dims=[4,4,8],[8, 8, 16],{a: 1, b: 2},'x,y'"});
+  EXPECT_EQ(axes[0].values, (std::vector<std::string>{"[4,4,8]", "[8, 8, 16]", "{a: 1, b: 2}", "'x,y'"}));
+  EXPECT_EQ(grid_point(axes, 1).overrides(), (std::vector<std::string>{"cluster.fabric.dims=[8, 8, 16]"}));
+  EXPECT_THROW(parse_sweep_axes({"cluster.fabric.dims=[4,4,8"}), ConfigError);
+  EXPECT_THROW(parse_sweep_axes({"cluster.fabric.dims=4],[8"}), ConfigError);
+  EXPECT_THROW(parse_sweep_axes({"cluster.fabric.dims=[4],,[8]"}), ConfigError);
+}
+
+TEST(SweepGrid, LinkedAxesAdvanceTogether) {
+  auto axes =
+      parse_sweep_axes({"cluster.devices=64,128,256", "model.top_k=1,2", "parallelism.data=64,128,256"});
+  link_sweep_axes(axes, {"devices,parallelism.data"});
+  EXPECT_EQ(axes[0].link, axes[2].link);
+  EXPECT_EQ(axes[1].link, -1);
+  EXPECT_EQ(grid_size(axes), 6u);  // 3 linked values × 2, not 3 × 2 × 3
+  for (std::size_t i = 0; i < grid_size(axes); ++i) {
+    const auto p = grid_point(axes, i);
+    EXPECT_EQ(p.settings[0].second, p.settings[2].second) << i;
+  }
+  EXPECT_EQ(grid_point(axes, 5).overrides(),
+            (std::vector<std::string>{"cluster.devices=256", "model.top_k=2", "parallelism.data=256"}));
+  EXPECT_NE(grid_description(axes).find("(`cluster.devices` = `parallelism.data`) (3)"), std::string::npos)
+      << grid_description(axes);
+}
+
+TEST(SweepGrid, BadLinksNameTheOption) {
+  const auto base = parse_sweep_axes({"cluster.devices=64,128", "parallelism.data=64,128,256",
+                                      "parallelism.expert=8,16", "model.experts=8,16"});
+  for (const std::string bad : {"cluster.devices,parallelism.data",  // 2 values vs 3
+                                "cluster.devices", "devices,nothing", "experts,cluster.devices,",
+                                "parallelism.expert,model.experts,expert"}) {
+    auto axes = base;
+    try {
+      link_sweep_axes(axes, {bad});
+      FAIL() << bad;
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.key(), "--link") << bad;
+    }
+  }
+  auto axes = base;
+  EXPECT_THROW(link_sweep_axes(axes, {"devices,parallelism.expert", "model.experts,cluster.devices"}),
+               ConfigError);  // linked twice
 }
 
 TEST(SweepGrid, CartesianProductLastAxisFastest) {
@@ -222,7 +268,10 @@ TEST_F(SweepFiles, RenderingsShowPointsCurvesAndErrors) {
   EXPECT_EQ(test::xml_problem(html), "");
   std::set<std::string> charts;
   for (const auto& e : test::elements(html, "svg")) charts.insert(e.attributes.at("data-chart"));
-  EXPECT_EQ(charts, (std::set<std::string>{"sweep-step-time", "sweep-throughput", "sweep-breakdown"}));
+  // One step-time and one throughput chart per swept axis.
+  EXPECT_EQ(charts, (std::set<std::string>{"sweep-step-time", "sweep-throughput", "sweep-step-time-1",
+                                           "sweep-throughput-1", "sweep-step-time-2", "sweep-throughput-2",
+                                           "sweep-breakdown"}));
   // One curve per (top_k, fabric) combination, points on the experts axis, values from the results.
   const auto circles = test::elements(html.substr(0, html.find("data-chart=\"sweep-throughput\"")), "circle");
   EXPECT_EQ(circles.size(), 9u);  // 12 points less 3 failed
@@ -242,6 +291,53 @@ TEST_F(SweepFiles, RenderingsShowPointsCurvesAndErrors) {
       header.rfind("index,model.experts,model.top_k,cluster.fabric.type,ok,error_kind,error,step_time_s", 0),
       0u)
       << header;
+}
+
+TEST_F(SweepFiles, LinkedGridsSurviveTheShardFile) {
+  auto axes = parse_sweep_axes({"cluster.devices=64,128", "parallelism.data=64,128"});
+  link_sweep_axes(axes, {"devices,data"});
+  const auto path = dir_ / "linked.jsonl";
+  {
+    std::ofstream out(path);
+    std::vector<nlohmann::json> records;
+    for (std::size_t i = 0; i < grid_size(axes); ++i)
+      records.push_back({{"index", i},
+                         {"settings", settings_json(grid_point(axes, i))},
+                         {"ok", true},
+                         {"result", test::sample_result("m", 1.0 + static_cast<double>(i), true)}});
+    write_sweep_jsonl(out, sweep_header("s.yaml", axes, {0, 1}), records);
+  }
+  const auto doc = merge_sweep_files({path.string()});
+  EXPECT_EQ(doc["grid_size"], 2);
+  EXPECT_TRUE(doc["missing"].empty());
+  const auto read = document_axes(doc);
+  EXPECT_EQ(read[0].link, read[1].link);
+  EXPECT_GE(read[0].link, 0);
+  EXPECT_NE(sweep_markdown(doc).find("(`cluster.devices` = `parallelism.data`) (2) = 2 points"),
+            std::string::npos);
+}
+
+TEST_F(SweepFiles, CsvHasEveryScalarMetricOfTheResults) {
+  const auto doc = merge_sweep_files({run_shard({0, 1})});
+  std::istringstream csv(sweep_csv(doc));
+  std::string header;
+  std::getline(csv, header);
+  std::vector<std::string> columns;
+  std::stringstream fields(header);
+  for (std::string f; std::getline(fields, f, ',');) columns.push_back(f);
+  const auto has = [&](const std::string& c) {
+    return std::find(columns.begin(), columns.end(), c) != columns.end();
+  };
+  // Every number of the sample result, nested ones by their dotted key; not the texts.
+  for (const char* k : {"step_time_s", "params_total", "flops_per_token_train", "breakdown_s.idle_s",
+                        "a2a_bytes_per_tier.host", "busiest_link.utilisation", "routing.imbalance",
+                        "tco2e_run", "simulator_wall_s", "pid"})
+    EXPECT_TRUE(has(k)) << k << " in " << header;
+  EXPECT_FALSE(has("model"));
+  EXPECT_FALSE(has("routing.distribution"));
+  const auto metrics = sweep_metric_keys(doc);
+  EXPECT_EQ(metrics.front(), "step_time_s");
+  EXPECT_GT(metrics.size(), sweep_columns().size() + 10);
 }
 
 }  // namespace

@@ -286,6 +286,12 @@ TEST(ValidationReports, JsonRowsMeanErrorAndMarkdown) {
   }
   EXPECT_DOUBLE_EQ(j[1]["error"].get<double>(), -0.5);
   EXPECT_FALSE(j[1]["pass"].get<bool>());
+  const auto doc = validation_document(results);
+  EXPECT_EQ(doc["kind"], "moesim-validate");
+  EXPECT_EQ(doc["rows"], j);
+  EXPECT_EQ(doc["evaluated"], 4);
+  EXPECT_EQ(doc["passed"], 2);
+  EXPECT_FALSE(doc["all_pass"].get<bool>());
 
   std::ostringstream md, table;
   write_markdown(md, results);
