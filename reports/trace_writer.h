@@ -9,9 +9,10 @@
 namespace moesim::reports {
 
 /// Writes `timeline` as a Chrome trace-event JSON (the format chrome://tracing and ui.perfetto.dev open):
-/// one process per simulated device, named after the cluster device it stands for, one thread per stream
-/// (compute and each communicator), times in microseconds as the format requires; collectives carry their
-/// bytes and algorithm in their args.
+/// one process per traced cluster rank (pid = the rank, named "device R (stands for N devices)"), one named
+/// thread per stream it used (compute and each communicator, pipeline p2p included), times in microseconds
+/// as the format requires. Every communication event carries bytes, peers and algorithm in its args. There
+/// are no counter tracks: the step result keeps bytes per link tier for the whole step, not over time.
 void write_chrome_trace(std::ostream& out, const std::vector<sim::TimelineOp>& timeline,
                         double devices_per_simulated = 1);
 

@@ -64,7 +64,7 @@ struct RunTotals {
 /// One op of a traced device's timeline, for Chrome / Perfetto traces.
 struct TimelineOp {
   int device = 0;       ///< simulated device
-  int real_device = 0;  ///< the cluster rank it stands for (the first of its copies)
+  int real_device = 0;  ///< the cluster rank it is traced as (simulation.trace_devices, else the first copy)
   Stream stream = Stream::kCompute;
   OpCategory category = OpCategory::kAttention;
   int layer = -1;
@@ -75,6 +75,7 @@ struct TimelineOp {
   double flops = 0;
   double bytes = 0;       ///< collectives: device-to-device bytes of the whole demand (all its groups)
   std::string algorithm;  ///< collectives: the library's choice
+  int peers = 0;          ///< collectives: ranks in one group of the collective (p2p: 2); 0 for compute
 };
 
 /// The result of simulating one step of a scenario. Every quantity carries its unit in its name.
