@@ -42,7 +42,7 @@ int run_simulate(const std::vector<std::string>& args) {
   if (!trace_path.empty()) {
     std::ofstream out(trace_path);
     if (!out) throw ConfigError(trace_path, 0, "--trace", "cannot write the trace file");
-    reports::write_chrome_trace(out, run.timeline, run.devices_per_simulated);
+    reports::write_chrome_trace(out, run.timeline, run.devices_per_simulated, run.link_tiers);
   }
   const auto& result = run.result;
   reports::check_finite_output(result, "simulate");
@@ -55,7 +55,7 @@ int run_simulate(const std::vector<std::string>& args) {
   }
   if (!trace_path.empty()) std::cout << "wrote " << trace_path << " (open in ui.perfetto.dev)\n";
   if (!report_path.empty()) {
-    reports::write_step_report(report_path, result, run.timeline);
+    reports::write_step_report(report_path, run);
     std::cout << "wrote " << report_path << "\n";
   }
   return 0;

@@ -29,7 +29,8 @@ sim::Scenario read_scenario(const YAML::Node& root_node, const std::string& file
 SimulationOutput run_scenario(const YAML::Node& root, const std::string& file,
                               const sim::SimulateOptions& options) {
   auto result = sim::simulate_step(read_scenario(root, file), options);
-  return {to_json(result), std::move(result.timeline), result.devices_per_simulated};
+  return {to_json(result), std::move(result.timeline), result.devices_per_simulated,
+          std::move(result.link_tiers)};
 }
 
 SimulationOutput run_scenario_file(const std::string& path, const std::vector<std::string>& overrides,
@@ -48,7 +49,7 @@ nlohmann::json simulate_scenario(const YAML::Node& root, const std::string& file
   if (!trace_path.empty()) {
     std::ofstream trace(trace_path);
     if (!trace) throw ConfigError(trace_path, 0, "--trace", "cannot write the trace file");
-    write_chrome_trace(trace, out.timeline, out.devices_per_simulated);
+    write_chrome_trace(trace, out.timeline, out.devices_per_simulated, out.link_tiers);
   }
   return std::move(out.result);
 }

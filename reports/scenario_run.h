@@ -21,7 +21,8 @@ sim::Scenario read_scenario(const YAML::Node& root, const std::string& file);
 struct SimulationOutput {
   nlohmann::json result;
   std::vector<sim::TimelineOp> timeline;
-  double devices_per_simulated = 1;  ///< cluster devices each simulated device stands for
+  double devices_per_simulated = 1;     ///< cluster devices each simulated device stands for
+  std::vector<std::string> link_tiers;  ///< the topology's link tiers (TimelineOp::tier_busy_s)
 };
 
 /// Simulates one training step of the scenario in `root` (read from `file`, for messages).

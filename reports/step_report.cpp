@@ -26,7 +26,7 @@ std::string html_table(const ReportTable& t) {
     o << "<tr>";
     for (std::size_t c = 0; c < row.size(); ++c) {
       const auto& cell = row[c];
-      if (c == 0)
+      if (c == 0 || !cell.numeric)
         o << "<td>" << xml_escape(cell.text) << "</td>";
       else if (!cell.key.empty())
         o << html_value_cell(cell.key, "step", cell.value, cell.text);
@@ -145,9 +145,15 @@ std::string md_escape(const std::string& s) {
   return out;
 }
 
+std::vector<TierLoadSeries> loads_of(const SimulationOutput& run) {
+  return tier_load_series(run.timeline, run.link_tiers, number_at(run.result, "step_time_s").value_or(0.0));
+}
+
 }  // namespace
 
-std::string step_report_html(const nlohmann::json& r, const std::vector<sim::TimelineOp>& timeline) {
+std::string step_report_html(const SimulationOutput& run) {
+  const nlohmann::json& r = run.result;
+  const auto& timeline = run.timeline;
   std::ostringstream o;
   o << "<header><h1>" << xml_escape(title_of(r)) << "</h1><p>" << xml_escape(header_line(r))
     << "</p></header>\n<main>\n<section><h2>Timeline</h2>\n";
@@ -161,19 +167,21 @@ std::string step_report_html(const nlohmann::json& r, const std::vector<sim::Tim
   const std::string tiers = tiers_chart(r);
   if (!tiers.empty()) o << "<section><h2>Link tiers</h2>\n" << tiers << "</section>\n";
   o << "<section><h2>Memory</h2>\n" << memory_chart(r) << "</section>\n";
-  for (const auto& t : step_tables(r)) o << html_table(t);
+  for (const auto& t : step_tables(r, loads_of(run))) o << html_table(t);
   o << "<section><h2>How these numbers were produced</h2>\n<p class=\"note\">" << xml_escape(provenance(r))
     << ". The complete simulation output is embedded in this file (script#moesim-data).</p>\n</section>\n"
     << "</main>\n";
   return html_page(title_of(r), o.str(), r);
 }
 
-std::string step_report_markdown(const nlohmann::json& r, const std::vector<sim::TimelineOp>& timeline) {
+std::string step_report_markdown(const SimulationOutput& run) {
+  const nlohmann::json& r = run.result;
+  const auto& timeline = run.timeline;
   std::ostringstream o;
   o << "# " << title_of(r) << "\n\n" << header_line(r) << "\n\n";
   if (!timeline.empty())
     o << "Timeline (in the HTML report and --trace): " << timeline_note(r, timeline) << "\n\n";
-  for (const auto& t : step_tables(r)) {
+  for (const auto& t : step_tables(r, loads_of(run))) {
     o << "## " << t.title << "\n\n|";
     for (const auto& h : t.header) o << ' ' << md_escape(h) << " |";
     o << "\n|";
@@ -198,12 +206,11 @@ void check_step_report_path(const std::string& path) {
   throw ConfigError(path, 0, "--report", "a file name ending in .html or .md");
 }
 
-void write_step_report(const std::string& path, const nlohmann::json& result,
-                       const std::vector<sim::TimelineOp>& timeline) {
+void write_step_report(const std::string& path, const SimulationOutput& run) {
   check_step_report_path(path);
   const std::string ext = std::filesystem::path(path).extension().string();
-  const std::string text = ext == ".html" || ext == ".htm" ? step_report_html(result, timeline)
-                                                           : step_report_markdown(result, timeline);
+  const std::string text =
+      ext == ".html" || ext == ".htm" ? step_report_html(run) : step_report_markdown(run);
   std::ofstream out(path, std::ios::binary);
   if (!out) throw ConfigError(path, 0, "--report", "a file that can be written (does its directory exist?)");
   out << text;

@@ -20,7 +20,7 @@ ReportCell value_cell(const nlohmann::json& result, const std::string& key, Meas
 
 /// `part` / `whole` as a percentage cell; "n/a" when either is missing or the whole is 0.
 ReportCell share_cell(std::optional<double> part, std::optional<double> whole) {
-  if (!part || !whole || *whole == 0) return label("n/a");
+  if (!part || !whole || *whole == 0) return {"n/a", std::nullopt, "", true};
   const double s = *part / *whole;
   return {format_value(Measure::kFraction, s), s, ""};
 }
@@ -36,8 +36,9 @@ ReportTable summary(const nlohmann::json& r) {
       {"energy_j_per_step", "Energy per step (facility)", Measure::kJoules},
       {"time_to_train_s", "Time to train", Measure::kDuration}};
   for (const auto& [key, text, m] : rows) t.rows.push_back({label(text), value_cell(r, key, m)});
-  t.rows.push_back({label("Devices (simulated)"),
-                    label(string_at(r, "devices") + " (" + string_at(r, "simulated_devices") + ")")});
+  t.rows.push_back(
+      {label("Devices (simulated)"),
+       {string_at(r, "devices") + " (" + string_at(r, "simulated_devices") + ")", std::nullopt, "", true}});
   return t;
 }
 
@@ -113,9 +114,28 @@ ReportTable tiers(const nlohmann::json& r) {
               string_at(r["busiest_link"], "tier") + "), " +
               (u ? format_value(Measure::kFraction, *u) : std::string("n/a")) + " utilised. ";
   }
+  return t;
+}
+
+ReportTable link_loads(const std::vector<TierLoadSeries>& loads) {
+  ReportTable t{"links",
+                "Load of the traced devices' own links",
+                {"Device", "Link tier", "Utilisation, mean over the step"},
+                {},
+                ""};
+  for (const auto& s : loads) {
+    t.rows.push_back({label("device " + std::to_string(s.rank)),
+                      label(s.tier),
+                      {format_value(Measure::kFraction, s.mean_utilisation), s.mean_utilisation, ""}});
+  }
+  if (loads.empty())
+    t.note = "No traced device's collectives use a link of its own (NVLink, PCIe, NIC, ICI). ";
   t.note +=
-      "Link utilisation per tier is not shown: the simulation result keeps the bytes each tier carries over "
-      "the whole step and the busiest link, not the load of each tier over time.";
+      "Busy time of the busiest link of each tier whose links belong to the device, as the step engine "
+      "charges the device's collectives, over the step time (--trace shows it over the step). The "
+      "utilisation of a tier across the "
+      "cluster over time is not shown: the simulation result keeps the bytes each tier carries over the "
+      "whole step and the busiest link, not each tier's load over time.";
   return t;
 }
 
@@ -145,8 +165,9 @@ const std::vector<std::pair<std::string, std::string>>& memory_components() {
   return kParts;
 }
 
-std::vector<ReportTable> step_tables(const nlohmann::json& result) {
-  return {summary(result), breakdown(result), exposed(result), idle(result), tiers(result), memory(result)};
+std::vector<ReportTable> step_tables(const nlohmann::json& result, const std::vector<TierLoadSeries>& loads) {
+  return {summary(result), breakdown(result), exposed(result), idle(result),
+          tiers(result),   link_loads(loads), memory(result)};
 }
 
 }  // namespace moesim::reports

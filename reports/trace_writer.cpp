@@ -6,6 +6,8 @@
 #include <set>
 #include <string>
 
+#include "reports/tier_load.h"
+
 namespace moesim::reports {
 namespace {
 
@@ -45,12 +47,27 @@ void name_tracks(const std::vector<sim::TimelineOp>& timeline, double devices_pe
   }
 }
 
+/// One counter track per traced rank and device-attached link tier: its own links' utilisation.
+void link_counters(const std::vector<sim::TimelineOp>& timeline, const std::vector<std::string>& link_tiers,
+                   nlohmann::json& events) {
+  for (const auto& series : tier_load_series(timeline, link_tiers, 0)) {
+    for (const auto& p : series.points) {
+      events.push_back({{"name", series.tier + " link load (collective means)"},
+                        {"ph", "C"},
+                        {"pid", series.rank},
+                        {"ts", p.time_s * 1e6},
+                        {"args", {{"busiest link", p.utilisation}}}});
+    }
+  }
+}
+
 }  // namespace
 
 void write_chrome_trace(std::ostream& out, const std::vector<sim::TimelineOp>& timeline,
-                        double devices_per_simulated) {
+                        double devices_per_simulated, const std::vector<std::string>& link_tiers) {
   nlohmann::json events = nlohmann::json::array();
   name_tracks(timeline, devices_per_simulated, events);
+  link_counters(timeline, link_tiers, events);
   for (const auto& op : timeline) {
     std::string name(sim::category_name(op.category));
     if (op.layer >= 0) name += " L" + std::to_string(op.layer);

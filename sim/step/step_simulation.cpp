@@ -192,25 +192,24 @@ std::vector<TimelineOp> timeline_of(const BuiltStep& step, const Schedule& sched
     for (std::size_t i = 0; i < ops.size(); ++i) {
       const auto& op = ops[i];
       if (op.device != device || op.category == OpCategory::kSync) continue;
-      TimelineOp t{op.device,
-                   rank,
-                   op.stream,
-                   op.category,
-                   op.layer,
-                   op.micro_batch,
-                   op.backward,
-                   schedule.start_s[i],
-                   schedule.end_s[i],
-                   op.flops,
-                   0.0,
-                   "",
-                   0};
+      TimelineOp t;
+      t.device = op.device;
+      t.real_device = rank;
+      t.stream = op.stream;
+      t.category = op.category;
+      t.layer = op.layer;
+      t.micro_batch = op.micro_batch;
+      t.backward = op.backward;
+      t.start_s = schedule.start_s[i];
+      t.end_s = schedule.end_s[i];
+      t.flops = op.flops;
       if (op.collective >= 0) {
         const auto demand = graph.collectives()[static_cast<std::size_t>(op.collective)].demand;
         if (demand >= 0) {
           t.bytes = prices[static_cast<std::size_t>(demand)].network_bytes;
           t.algorithm = prices[static_cast<std::size_t>(demand)].algorithm;
           t.peers = group_ranks(step.layout, step.demands[static_cast<std::size_t>(demand)]);
+          t.tier_busy_s = prices[static_cast<std::size_t>(demand)].tier_busy_s;
         }
       }
       out.push_back(std::move(t));
@@ -309,7 +308,10 @@ StepResult simulate_step(const Scenario& scenario, const SimulateOptions& option
   r.ops = step.graph.ops().size();
   r.events = schedule.events;
   r.devices_per_simulated = step.real_devices_per_simulated;
-  if (options.keep_timeline) r.timeline = timeline_of(step, schedule, prices, run);
+  if (options.keep_timeline) {
+    r.timeline = timeline_of(step, schedule, prices, run);
+    r.link_tiers = topology->tiers();
+  }
   r.simulator_wall_s = progress.elapsed_s();
   return r;
 }

@@ -43,7 +43,7 @@ TEST(StepScreenshot, ChromiumRendersATimelineWithSeveralColoursAcrossTheStep) {
   const auto dir = std::filesystem::path(MOESIM_BINARY_DIR) / "tests" / "reports";
   std::filesystem::create_directories(dir);
   const auto html = dir / "screenshot-step.html", png = dir / "screenshot-step.png";
-  std::ofstream(html) << step_report_html(run.result, run.timeline);
+  std::ofstream(html) << step_report_html(run);
   std::filesystem::remove(png);
   const auto profile =
       std::filesystem::temp_directory_path() / ("moesim-chromium-step-" + std::to_string(::getpid()));

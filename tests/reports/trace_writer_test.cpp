@@ -33,9 +33,10 @@ TEST(TraceWriter, WritesOneCompleteEventPerOpAndOneThreadPerStream) {
   EXPECT_NE(text.find("\"tid\":" + std::to_string(static_cast<int>(sim::Stream::kDp))), std::string::npos);
 }
 
-nlohmann::json trace_of(const std::vector<sim::TimelineOp>& timeline) {
+nlohmann::json trace_of(const std::vector<sim::TimelineOp>& timeline,
+                        const std::vector<std::string>& tiers = {}) {
   std::ostringstream out;
-  write_chrome_trace(out, timeline);
+  write_chrome_trace(out, timeline, 1, tiers);
   return nlohmann::json::parse(out.str());
 }
 
@@ -85,8 +86,13 @@ TEST(TraceWriter, TracedRanksAreTheClusterRanksTheScenarioNames) {
   std::set<std::string> processes;
   std::map<int, std::size_t> events_per_pid;
   std::set<int> comm_streams;
-  const auto trace = trace_of(run.timeline);
+  const auto trace = trace_of(run.timeline, run.link_tiers);
+  std::map<int, std::set<std::string>> counters;
   for (const auto& e : trace["traceEvents"]) {
+    if (e["ph"] == "C") {
+      counters[e["pid"].get<int>()].insert(e["name"].get<std::string>());
+      EXPECT_GE(e["args"]["busiest link"].get<double>(), 0);
+    }
     if (e["name"] == "process_name") {
       const auto name = e["args"]["name"].get<std::string>();
       processes.insert(name.substr(0, name.find(" (")));
@@ -106,6 +112,9 @@ TEST(TraceWriter, TracedRanksAreTheClusterRanksTheScenarioNames) {
   EXPECT_LT(*simulated.rbegin(), 40) << "the ranks are played by fewer simulated devices";
   EXPECT_TRUE(comm_streams.count(static_cast<int>(sim::Stream::kEp)));
   EXPECT_TRUE(comm_streams.count(static_cast<int>(sim::Stream::kAsync)));
+  for (const int rank : {5, 40, 63})
+    EXPECT_TRUE(counters[rank].count("nvlink link load (collective means)"))
+        << "a counter track of the rank's NVLink load";
 }
 
 }  // namespace
