@@ -20,7 +20,7 @@ test-deps:
 	@scripts/install-deps.sh --test
 
 configure: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CCACHE) > $(BUILD).configure.log 2>&1 || { cat $(BUILD).configure.log; exit 1; }
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DMOESIM_WERROR=ON $(CCACHE) > $(BUILD).configure.log 2>&1 || { cat $(BUILD).configure.log; exit 1; }
 	@grep -E "^-- moesim" $(BUILD).configure.log || true
 
 build: configure

@@ -1,117 +1,135 @@
 #include "kernels/profile_db.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
-#include "kernels/json_value.h"
+#include "kernels/json_document.h"
 #include "workloads/config_error.h"
 
 namespace moesim::kernels {
 namespace {
 
+/// Typed reads from the parsed profile DB: a missing key, a wrong type or an out-of-range number throws a
+/// ConfigError naming the file, the line and the key's path ("entries[3].median_s").
 class Reader {
  public:
-  explicit Reader(const std::string& file) : file_(file) {}
+  Reader(const JsonDocument& doc, const std::string& file) : doc_(doc), file_(file) {}
 
-  const JsonValue& get(const JsonValue& obj, const std::string& key, const std::string& path,
-                       JsonValue::Type type, const char* what) const {
-    const JsonValue* v = obj.find(key);
-    if (!v) throw ConfigError(file_, obj.line, path + key, std::string("a key '") + key + "' (" + what + ")");
-    if (v->type != type) throw ConfigError(file_, v->line, path + key, std::string("expected ") + what);
-    return *v;
+  /// An object of the document: its value and JSON pointer, and the key path for messages ("entries[0].").
+  struct Node {
+    const nlohmann::json& value;
+    std::string pointer;
+    std::string path;
+  };
+
+  [[noreturn]] void fail(const std::string& pointer, const std::string& key,
+                         const std::string& expected) const {
+    throw ConfigError(file_, doc_.line(pointer), key, expected);
   }
-  std::string str(const JsonValue& o, const std::string& key, const std::string& path = "") const {
-    return get(o, key, path, JsonValue::Type::kString, "a string").string;
+  const nlohmann::json& get(const Node& o, const std::string& key,
+                            bool (nlohmann::json::*is)() const noexcept, const char* what) const {
+    const auto it = o.value.find(key);
+    if (it == o.value.end()) fail(o.pointer, o.path + key, std::string("a key '") + key + "' (" + what + ")");
+    if (!((*it).*is)())
+      fail(json_pointer_child(o.pointer, key), o.path + key, std::string("expected ") + what);
+    return *it;
   }
-  double num(const JsonValue& o, const std::string& key, const std::string& path = "",
-             double lo = 0.0) const {
-    const JsonValue& v = get(o, key, path, JsonValue::Type::kNumber, "a number");
-    if (!(v.number >= lo)) throw ConfigError(file_, v.line, path + key, "a number >= " + json_number(lo));
-    return v.number;
+  std::string str(const Node& o, const std::string& key) const {
+    return get(o, key, &nlohmann::json::is_string, "a string").get<std::string>();
   }
-  int integer(const JsonValue& o, const std::string& key, const std::string& path, int lo) const {
-    const double d = num(o, key, path, lo);
+  double num(const Node& o, const std::string& key, double lo = 0.0) const {
+    const double v = get(o, key, &nlohmann::json::is_number, "a number").get<double>();
+    if (!(v >= lo)) fail(json_pointer_child(o.pointer, key), o.path + key, "a number >= " + json_number(lo));
+    return v;
+  }
+  int integer(const Node& o, const std::string& key, int lo) const {
+    const double d = num(o, key, lo);
     if (d != static_cast<double>(static_cast<long long>(d)) || d > 2e9)
-      throw ConfigError(file_, o.find(key)->line, path + key, "an integer");
+      fail(json_pointer_child(o.pointer, key), o.path + key, "an integer");
     return static_cast<int>(d);
   }
-  bool boolean(const JsonValue& o, const std::string& key, const std::string& path) const {
-    return get(o, key, path, JsonValue::Type::kBool, "true or false").boolean;
+  bool boolean(const Node& o, const std::string& key) const {
+    return get(o, key, &nlohmann::json::is_boolean, "true or false").get<bool>();
   }
-  void only(const JsonValue& o, const std::vector<std::string>& keys, const std::string& path) const {
-    for (const auto& [k, v] : o.object) {
-      bool known = false;
-      for (const auto& allowed : keys) known = known || allowed == k;
-      if (!known) throw ConfigError(file_, v.line, path + k, "no such key (unknown key in a profile DB)");
+  void only(const Node& o, const std::vector<std::string>& keys) const {
+    for (const auto& [k, v] : o.value.items()) {
+      if (std::find(keys.begin(), keys.end(), k) == keys.end())
+        fail(json_pointer_child(o.pointer, k), o.path + k, "no such key (unknown key in a profile DB)");
     }
   }
 
  private:
+  const JsonDocument& doc_;
   const std::string& file_;
 };
 
-}  // namespace
-
-ProfileDb parse_profile_db(const std::string& json_text, const std::string& file) {
-  const JsonValue root = parse_json(json_text, file);
-  if (root.type != JsonValue::Type::kObject) throw ConfigError(file, root.line, "", "a JSON object");
-  Reader rd(file);
-  ProfileDb db;
+ProfileHeader read_header(const Reader& rd, const Reader::Node& root) {
+  rd.only(root, {"format", "gpu", "sm_count", "sm_clock_mhz", "mem_clock_mhz", "l2_bytes", "driver_version",
+                 "cuda_runtime_version", "date", "peak_flops", "mem_bw_Bps", "peak_source", "entries"});
   if (rd.str(root, "format") != kProfileFormat)
-    throw ConfigError(file, root.find("format")->line, "format", std::string("\"") + kProfileFormat + "\"");
-  rd.only(root,
-          {"format", "gpu", "sm_count", "sm_clock_mhz", "mem_clock_mhz", "l2_bytes", "driver_version",
-           "cuda_runtime_version", "date", "peak_flops", "mem_bw_Bps", "peak_source", "entries"},
-          "");
-  ProfileHeader& h = db.header;
+    rd.fail("/format", "format", std::string("\"") + kProfileFormat + "\"");
+  ProfileHeader h;
   h.gpu = rd.str(root, "gpu");
-  if (h.gpu.empty()) throw ConfigError(file, root.find("gpu")->line, "gpu", "a non-empty GPU name");
-  h.sm_count = rd.integer(root, "sm_count", "", 1);
+  if (h.gpu.empty()) rd.fail("/gpu", "gpu", "a non-empty GPU name");
+  h.sm_count = rd.integer(root, "sm_count", 1);
   h.sm_clock_mhz = rd.num(root, "sm_clock_mhz");
   h.mem_clock_mhz = rd.num(root, "mem_clock_mhz");
   h.l2_bytes = rd.num(root, "l2_bytes");
   h.driver_version = rd.str(root, "driver_version");
   h.cuda_runtime_version = rd.str(root, "cuda_runtime_version");
   h.date = rd.str(root, "date");
-  h.peak_flops = rd.num(root, "peak_flops", "", 1.0);
-  h.mem_bw_Bps = rd.num(root, "mem_bw_Bps", "", 1.0);
+  h.peak_flops = rd.num(root, "peak_flops", 1.0);
+  h.mem_bw_Bps = rd.num(root, "mem_bw_Bps", 1.0);
   h.peak_source = rd.str(root, "peak_source");
-  const JsonValue& entries = rd.get(root, "entries", "", JsonValue::Type::kArray, "an array");
-  for (size_t i = 0; i < entries.array.size(); ++i) {
-    const JsonValue& e = entries.array[i];
-    const std::string path = "entries[" + std::to_string(i) + "].";
-    if (e.type != JsonValue::Type::kObject) throw ConfigError(file, e.line, path, "an object");
-    rd.only(e,
-            {"kernel", "impl", "tokens", "d_model", "d_ff", "experts", "k", "glu", "zipf_s", "median_s",
-             "p10_s", "p90_s", "reps", "flops", "bytes", "flops_per_s", "bytes_per_s"},
-            path);
-    ProfileEntry p;
-    const std::string kind = rd.str(e, "kernel", path);
-    auto k = kernel_kind_from_string(kind);
-    if (!k)
-      throw ConfigError(file, e.find("kernel")->line, path + "kernel",
-                        "one of router_gemm, gating, dispatch, expert_up, expert_down, combine");
-    p.kind = *k;
-    p.impl = rd.str(e, "impl", path);
-    p.shape.tokens = rd.integer(e, "tokens", path, 1);
-    p.shape.d_model = rd.integer(e, "d_model", path, 0);
-    p.shape.d_ff = rd.integer(e, "d_ff", path, 0);
-    p.shape.experts = rd.integer(e, "experts", path, 0);
-    p.shape.k = rd.integer(e, "k", path, 1);
-    p.shape.glu = rd.boolean(e, "glu", path);
-    p.shape.zipf_s = rd.num(e, "zipf_s", path);
-    p.median_s = rd.num(e, "median_s", path, 1e-12);
-    p.p10_s = rd.num(e, "p10_s", path, 1e-12);
-    p.p90_s = rd.num(e, "p90_s", path, 1e-12);
-    if (!(p.p10_s <= p.median_s && p.median_s <= p.p90_s))
-      throw ConfigError(file, e.line, path + "median_s", "p10_s <= median_s <= p90_s");
-    p.reps = rd.integer(e, "reps", path, 1);
-    p.flops = rd.num(e, "flops", path);
-    p.bytes = rd.num(e, "bytes", path);
-    rd.num(e, "flops_per_s", path);
-    rd.num(e, "bytes_per_s", path);
-    db.entries.push_back(p);
+  return h;
+}
+
+ProfileEntry read_entry(const Reader& rd, const Reader::Node& e) {
+  rd.only(e, {"kernel", "impl", "tokens", "d_model", "d_ff", "experts", "k", "glu", "zipf_s", "median_s",
+              "p10_s", "p90_s", "reps", "flops", "bytes", "flops_per_s", "bytes_per_s"});
+  ProfileEntry p;
+  const auto k = kernel_kind_from_string(rd.str(e, "kernel"));
+  if (!k)
+    rd.fail(e.pointer + "/kernel", e.path + "kernel",
+            "one of router_gemm, gating, dispatch, expert_up, expert_down, combine");
+  p.kind = *k;
+  p.impl = rd.str(e, "impl");
+  p.shape.tokens = rd.integer(e, "tokens", 1);
+  p.shape.d_model = rd.integer(e, "d_model", 0);
+  p.shape.d_ff = rd.integer(e, "d_ff", 0);
+  p.shape.experts = rd.integer(e, "experts", 0);
+  p.shape.k = rd.integer(e, "k", 1);
+  p.shape.glu = rd.boolean(e, "glu");
+  p.shape.zipf_s = rd.num(e, "zipf_s");
+  p.median_s = rd.num(e, "median_s", 1e-12);
+  p.p10_s = rd.num(e, "p10_s", 1e-12);
+  p.p90_s = rd.num(e, "p90_s", 1e-12);
+  if (!(p.p10_s <= p.median_s && p.median_s <= p.p90_s))
+    rd.fail(e.pointer, e.path + "median_s", "p10_s <= median_s <= p90_s");
+  p.reps = rd.integer(e, "reps", 1);
+  p.flops = rd.num(e, "flops");
+  p.bytes = rd.num(e, "bytes");
+  rd.num(e, "flops_per_s");
+  rd.num(e, "bytes_per_s");
+  return p;
+}
+
+}  // namespace
+
+ProfileDb parse_profile_db(const std::string& json_text, const std::string& file) {
+  const JsonDocument doc = parse_json(json_text, file);
+  const Reader rd(doc, file);
+  if (!doc.root.is_object()) rd.fail("", "", "a JSON object");
+  const Reader::Node root{doc.root, "", ""};
+  ProfileDb db;
+  db.header = read_header(rd, root);
+  const auto& entries = rd.get(root, "entries", &nlohmann::json::is_array, "an array");
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const Reader::Node e{entries[i], "/entries/" + std::to_string(i), "entries[" + std::to_string(i) + "]."};
+    if (!e.value.is_object()) rd.fail(e.pointer, e.path, "an object");
+    db.entries.push_back(read_entry(rd, e));
   }
   return db;
 }

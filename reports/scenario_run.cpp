@@ -27,24 +27,38 @@ sim::Scenario read_scenario(const YAML::Node& root_node, const std::string& file
   return s;
 }
 
+SimulationOutput run_scenario(const YAML::Node& root, const std::string& file,
+                              const sim::SimulateOptions& options) {
+  auto result = sim::simulate_step(read_scenario(root, file), options);
+  nlohmann::json j = to_json(result);
+  j["resolved_scenario"] = yaml_to_json(root);
+  return {std::move(j), std::move(result.timeline), result.devices_per_simulated, std::move(result.link_tiers)};
+}
+
+SimulationOutput run_scenario_file(const std::string& path, const std::vector<std::string>& overrides,
+                                   const sim::SimulateOptions& options) {
+  // Cloning for overrides loses YAML line marks, so only clone when there is something to override.
+  const YAML::Node root = load_yaml_file(path);
+  return run_scenario(overrides.empty() ? root : workloads::apply_overrides(root, overrides, path), path,
+                      options);
+}
+
 nlohmann::json simulate_scenario(const YAML::Node& root, const std::string& file,
                                  const sim::SimulateOptions& options, const std::string& trace_path) {
   auto opts = options;
   opts.keep_timeline = opts.keep_timeline || !trace_path.empty();
-  const auto result = sim::simulate_step(read_scenario(root, file), opts);
+  auto out = run_scenario(root, file, opts);
   if (!trace_path.empty()) {
-    std::ofstream out(trace_path);
-    if (!out) throw ConfigError(trace_path, 0, "--trace", "cannot write the trace file");
-    write_chrome_trace(out, result.timeline, result.devices_per_simulated);
+    std::ofstream trace(trace_path);
+    if (!trace) throw ConfigError(trace_path, 0, "--trace", "cannot write the trace file");
+    write_chrome_trace(trace, out.timeline, out.devices_per_simulated, out.link_tiers);
   }
-  nlohmann::json j = to_json(result);
-  j["resolved_scenario"] = yaml_to_json(root);
-  return j;
+  return std::move(out.result);
 }
 
 nlohmann::json simulate_scenario_file(const std::string& path, const std::vector<std::string>& overrides,
                                       const sim::SimulateOptions& options, const std::string& trace_path) {
-  // Cloning for overrides loses YAML line marks, so only clone when there is something to override.
+  // As run_scenario_file: clone (and lose line marks) only when there is something to override.
   const YAML::Node root = load_yaml_file(path);
   return simulate_scenario(overrides.empty() ? root : workloads::apply_overrides(root, overrides, path), path,
                            options, trace_path);

@@ -4,6 +4,7 @@
 # CUDA is optional and never installed here (it lives at /usr/local/cuda when present).
 set -euo pipefail
 
+# help2man writes the man page from `moesim --help` (the build skips the man page without it).
 PACKAGES=(
   cmake g++ make pkg-config
   libsimgrid-dev
@@ -11,6 +12,7 @@ PACKAGES=(
   libyaml-cpp-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   zlib1g-dev
+  help2man
 )
 # With --test: clang and its compiler-rt (ASan, UBSan, libFuzzer) for scripts/test-asan.sh, which `make test`
 # runs; required, unlike Chromium.

@@ -3,12 +3,13 @@
 #include <filesystem>
 #include <map>
 
+#include "kernels/data_path.h"
 #include "reports/scenario_run.h"
 
 namespace moesim::validation {
 
 std::string default_table_path() {
-  return std::string(MOESIM_VALIDATION_TABLE);
+  return kernels::data_path("validation/published_figures.yaml", MOESIM_VALIDATION_TABLE);
 }
 
 std::vector<PublishedFigure> select_rows(const std::vector<PublishedFigure>& rows,

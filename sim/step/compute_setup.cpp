@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <utility>
 
+#include "kernels/data_path.h"
 #include "kernels/profile_db.h"
 #include "workloads/config_error.h"
 
@@ -32,7 +33,8 @@ NumberFormat storage_format(workloads::Precision p) {
 
 /// The committed profile of an accelerator preset, if one was taken (kernels/profiles/).
 std::string committed_profile(const std::string& accelerator) {
-  if (accelerator == "h100-sxm") return std::string(MOESIM_PROFILE_DIR) + "/h100.json";
+  if (accelerator == "h100-sxm")
+    return kernels::data_path("profiles/h100.json", std::string(MOESIM_PROFILE_DIR) + "/h100.json");
   return "";
 }
 

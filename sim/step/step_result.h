@@ -64,7 +64,7 @@ struct RunTotals {
 /// One op of a traced device's timeline, for Chrome / Perfetto traces.
 struct TimelineOp {
   int device = 0;       ///< simulated device
-  int real_device = 0;  ///< the cluster rank it stands for (the first of its copies)
+  int real_device = 0;  ///< the cluster rank it is traced as (simulation.trace_devices, else the first copy)
   Stream stream = Stream::kCompute;
   OpCategory category = OpCategory::kAttention;
   int layer = -1;
@@ -75,6 +75,10 @@ struct TimelineOp {
   double flops = 0;
   double bytes = 0;       ///< collectives: device-to-device bytes of the whole demand (all its groups)
   std::string algorithm;  ///< collectives: the library's choice
+  int peers = 0;          ///< collectives: ranks in one group of the collective (p2p: 2); 0 for compute
+  /// Collectives: per link tier (StepResult::link_tiers), the seconds the demand alone keeps the tier's
+  /// busiest link busy, as the step engine charges it to the participants' link resources.
+  std::vector<double> tier_busy_s;
 };
 
 /// The result of simulating one step of a scenario. Every quantity carries its unit in its name.
@@ -112,8 +116,9 @@ struct StepResult {
   std::size_t ops = 0;
   std::size_t events = 0;  ///< events of the discrete-event run
   double simulator_wall_s = 0;
-  double devices_per_simulated = 1;  ///< cluster devices each simulated device stands for
-  std::vector<TimelineOp> timeline;  ///< the traced devices' ops (SimulateOptions::timeline_devices)
+  double devices_per_simulated = 1;     ///< cluster devices each simulated device stands for
+  std::vector<TimelineOp> timeline;     ///< the traced devices' ops (SimulateOptions::timeline_devices)
+  std::vector<std::string> link_tiers;  ///< the topology's link tiers, with the timeline
 };
 
 }  // namespace moesim::sim

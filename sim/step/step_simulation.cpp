@@ -145,31 +145,75 @@ std::optional<RunTotals> run_totals(const workloads::RunSpec& run, const StepRes
   return t;
 }
 
+/// Ranks in one group of the collective that prices `demand`, on the real cluster.
+int group_ranks(const RankLayout& layout, const NetworkDemand& demand) {
+  using Kind = NetworkDemand::Kind;
+  switch (demand.kind) {
+    case Kind::kAllToAll:
+      return layout.expert;
+    case Kind::kTpAllReduce:
+      return layout.tensor;
+    case Kind::kDpAllReduce:
+    case Kind::kDpReduceScatter:
+    case Kind::kDpAllGather:
+      return layout.data;
+    case Kind::kExpertAllReduce:
+    case Kind::kExpertReduceScatter:
+    case Kind::kExpertAllGather:
+      return layout.data / std::max(1, layout.expert);
+    case Kind::kP2p:
+      return 2;
+  }
+  return 0;
+}
+
+/// (simulated device, the rank its ops are traced as): each rank of simulation.trace_devices as itself, or
+/// without any the first 8 simulated devices as the first rank each stands for.
+std::vector<std::pair<int, int>> traced_devices(const BuiltStep& step, const workloads::RunSpec& run) {
+  std::vector<std::pair<int, int>> traced;
+  if (run.simulation.trace_devices.empty()) {
+    for (int d = 0; d < std::min(8, step.graph.device_count()); ++d)
+      traced.emplace_back(d, step.real_device(d));
+  }
+  for (auto rank : run.simulation.trace_devices) {
+    const int r = static_cast<int>(rank);
+    const std::pair<int, int> t{step.simulated_device(r), r};
+    if (std::find(traced.begin(), traced.end(), t) == traced.end()) traced.push_back(t);
+  }
+  return traced;
+}
+
 std::vector<TimelineOp> timeline_of(const BuiltStep& step, const Schedule& schedule,
                                     const std::vector<DemandPrice>& prices, const workloads::RunSpec& run) {
   const auto& graph = step.graph;
-  std::vector<bool> wanted(static_cast<std::size_t>(graph.device_count()), false);
-  if (run.simulation.trace_devices.empty()) {
-    for (int d = 0; d < std::min(8, graph.device_count()); ++d) wanted[static_cast<std::size_t>(d)] = true;
-  }
-  for (auto d : run.simulation.trace_devices)
-    wanted[static_cast<std::size_t>(step.simulated_device(static_cast<int>(d)))] = true;
   std::vector<TimelineOp> out;
   const auto& ops = graph.ops();
-  for (std::size_t i = 0; i < ops.size(); ++i) {
-    const auto& op = ops[i];
-    if (!wanted[static_cast<std::size_t>(op.device)] || op.category == OpCategory::kSync) continue;
-    TimelineOp t{
-        op.device,   step.real_device(op.device), op.stream,         op.category, op.layer, op.micro_batch,
-        op.backward, schedule.start_s[i],         schedule.end_s[i], op.flops,    0.0,      ""};
-    if (op.collective >= 0) {
-      const auto demand = graph.collectives()[static_cast<std::size_t>(op.collective)].demand;
-      if (demand >= 0) {
-        t.bytes = prices[static_cast<std::size_t>(demand)].network_bytes;
-        t.algorithm = prices[static_cast<std::size_t>(demand)].algorithm;
+  for (const auto& [device, rank] : traced_devices(step, run)) {
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      const auto& op = ops[i];
+      if (op.device != device || op.category == OpCategory::kSync) continue;
+      TimelineOp t;
+      t.device = op.device;
+      t.real_device = rank;
+      t.stream = op.stream;
+      t.category = op.category;
+      t.layer = op.layer;
+      t.micro_batch = op.micro_batch;
+      t.backward = op.backward;
+      t.start_s = schedule.start_s[i];
+      t.end_s = schedule.end_s[i];
+      t.flops = op.flops;
+      if (op.collective >= 0) {
+        const auto demand = graph.collectives()[static_cast<std::size_t>(op.collective)].demand;
+        if (demand >= 0) {
+          t.bytes = prices[static_cast<std::size_t>(demand)].network_bytes;
+          t.algorithm = prices[static_cast<std::size_t>(demand)].algorithm;
+          t.peers = group_ranks(step.layout, step.demands[static_cast<std::size_t>(demand)]);
+          t.tier_busy_s = prices[static_cast<std::size_t>(demand)].tier_busy_s;
+        }
       }
+      out.push_back(std::move(t));
     }
-    out.push_back(std::move(t));
   }
   return out;
 }
@@ -265,7 +309,10 @@ StepResult simulate_step(const Scenario& scenario, const SimulateOptions& option
   r.ops = step.graph.ops().size();
   r.events = schedule.events;
   r.devices_per_simulated = step.real_devices_per_simulated;
-  if (options.keep_timeline) r.timeline = timeline_of(step, schedule, prices, run);
+  if (options.keep_timeline) {
+    r.timeline = timeline_of(step, schedule, prices, run);
+    r.link_tiers = topology->tiers();
+  }
   r.simulator_wall_s = progress.elapsed_s();
   return r;
 }

@@ -2,7 +2,7 @@
 // stack overflow or an unbounded allocation.
 #include <gtest/gtest.h>
 
-#include "kernels/json_value.h"
+#include "kernels/json_document.h"
 #include "workloads/config_error.h"
 
 namespace moesim::kernels {

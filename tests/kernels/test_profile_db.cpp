@@ -1,9 +1,11 @@
 // Profile DB: JSON round trip and strict errors (ConfigError naming file, line and key).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 
-#include "kernels/json_value.h"
+#include "kernels/json_document.h"
 #include "kernels/profile_db.h"
 #include "workloads/config_error.h"
 
@@ -86,18 +88,40 @@ TEST(ProfileDb, RejectsBadInputNamingTheKey) {
   expect_error(replace("\"sm_count\": 132", "\"sm_count\": 132, \"colour\": 1"), "colour");
   expect_error(replace("moesim-kernel-profile/1", "other/2"), "format");
   expect_error(replace("\"p10_s\": 0.00014", "\"p10_s\": 0.0002"), "entries[0].median_s");
+  const std::string bad_glu = replace("\"glu\": true", "\"glu\": 1");
+  try {
+    parse_profile_db(bad_glu, "p.json");
+    FAIL() << "glu: 1 must be refused";
+  } catch (const moesim::ConfigError& e) {
+    const auto at = bad_glu.find("\"glu\": 1");
+    EXPECT_EQ(e.line(), 1 + std::count(bad_glu.begin(), bad_glu.begin() + at, '\n'))
+        << "the line of the value";
+  }
   const std::string msg = expect_error(replace("\"reps\": 30", "\"reps\": 30,,"), "");
   EXPECT_NE(msg.find("p.json:"), std::string::npos);  // a syntax error names the line
 }
 
-TEST(Json, ParsesNestedValuesAndEscapes) {
-  const JsonValue v = parse_json("{\"a\": [1, 2.5e3, true, null], \"b\": \"x\\\"y\\n\"}", "f");
-  ASSERT_EQ(v.type, JsonValue::Type::kObject);
-  EXPECT_EQ(v.find("a")->array.size(), 4u);
-  EXPECT_EQ(v.find("a")->array[1].number, 2500.0);
-  EXPECT_EQ(v.find("b")->string, "x\"y\n");
+TEST(Json, ParsesNestedValuesAndEscapesAndKeepsLines) {
+  const JsonDocument v = parse_json("{\"a\": [1, 2.5e3,\n true, null],\n \"b\": \"x\\\"y\\n\"}", "f");
+  ASSERT_TRUE(v.root.is_object());
+  EXPECT_EQ(v.root["a"].size(), 4u);
+  EXPECT_EQ(v.root["a"][1].get<double>(), 2500.0);
+  EXPECT_EQ(v.root["b"].get<std::string>(), "x\"y\n");
+  EXPECT_EQ(v.line("/a/1"), 1);
+  EXPECT_EQ(v.line("/a/2"), 2);
+  EXPECT_EQ(v.line("/b"), 3);
   EXPECT_THROW(parse_json("{\"a\": 1} x", "f"), moesim::ConfigError);
   EXPECT_THROW(parse_json("{\"a\": 1, \"a\": 2}", "f"), moesim::ConfigError);
+  try {
+    parse_json("{\"a\": 1,\n\n \"b\": }", "f.json");
+    FAIL() << "a syntax error must be refused";
+  } catch (const moesim::ConfigError& e) {
+    EXPECT_EQ(e.line(), 3) << e.what();
+    EXPECT_EQ(e.file(), "f.json");
+  }
   EXPECT_EQ(json_number(0.1), "0.1");
+  EXPECT_EQ(json_number(132), "132");
+  EXPECT_EQ(json_number(INFINITY), "null");
   EXPECT_EQ(std::stod(json_number(1.0 / 3.0)), 1.0 / 3.0);
+  EXPECT_EQ(json_quote("a\"b"), "\"a\\\"b\"");
 }

@@ -49,6 +49,42 @@ nlohmann::json sample_result(const std::string& model, double scale, bool moe) {
   return j;
 }
 
+std::string small_pipeline_moe_yaml() {
+  return R"(
+name: small-pipeline-moe
+model:
+  name: small-moe
+  layers: 8
+  d_model: 1024
+  n_heads: 16
+  d_head: 64
+  d_ff: 4096
+  vocab: 32000
+  tied_embeddings: true
+  experts: 16
+  expert_d_ff: 4096
+  moe_every: 2
+  top_k: 2
+  gating: top2
+  capacity_factor: 2.0
+cluster:
+  preset: dgx-h100-superpod
+  devices: 64
+parallelism:
+  data: 32
+  expert: 16
+  pipeline: 2
+  micro_batches: 4
+training:
+  global_batch_sequences: 256
+  sequence_length: 1024
+  precision: bf16
+simulation:
+  backend: analytic
+  trace_devices: [5, 40, 63]
+)";
+}
+
 namespace {
 
 bool name_char(char c) {

@@ -13,6 +13,10 @@ namespace moesim::reports::test {
 /// the time-like figures so that two results differ.
 nlohmann::json sample_result(const std::string& model, double scale, bool moe);
 
+/// A small MoE scenario (YAML) on 64 H100s with two pipeline stages, expert groups of 16 and traced ranks
+/// 5, 40 and 63: every stream kind (compute, TP-free EP, DP, pipeline p2p) in a step that simulates fast.
+std::string small_pipeline_moe_yaml();
+
 /// Empty when `text` is well-formed XML (after an optional <!DOCTYPE ...>): balanced tags, quoted attributes,
 /// known entities, one root. Otherwise a description of the first problem with its offset.
 std::string xml_problem(const std::string& text);
