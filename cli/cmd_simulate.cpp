@@ -1,5 +1,6 @@
 // `moesim simulate SCENARIO.yaml`: one training step of the scenario — time, breakdown, traffic, energy.
 #include <boost/program_options.hpp>
+#include <fstream>
 #include <iostream>
 
 #include "cli/command.h"

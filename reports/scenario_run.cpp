@@ -32,7 +32,8 @@ SimulationOutput run_scenario(const YAML::Node& root, const std::string& file,
   auto result = sim::simulate_step(read_scenario(root, file), options);
   nlohmann::json j = to_json(result);
   j["resolved_scenario"] = yaml_to_json(root);
-  return {std::move(j), std::move(result.timeline), result.devices_per_simulated, std::move(result.link_tiers)};
+  return {std::move(j), std::move(result.timeline), result.devices_per_simulated,
+          std::move(result.link_tiers)};
 }
 
 SimulationOutput run_scenario_file(const std::string& path, const std::vector<std::string>& overrides,
