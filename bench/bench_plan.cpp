@@ -19,7 +19,7 @@ parallelism: {data: 1024, expert: 64, zero: 3}
 training: {global_batch_sequences: 1024, sequence_length: 1024, total_tokens: 600B, precision: bf16,
            optimizer: adam, recompute: full}
 simulation: {backend: analytic, routing: {distribution: zipf, zipf_s: 0.8, seed: 3}}
-energy: {pue: 1.2, grid_kgco2e_per_kwh: 0.429, host_power_w_per_node: 2000}
+energy: {pue: 1.2, grid_kgco2e_per_kwh: 0.429, host_power_w_per_node: 2000 W}
 cost: {usd_per_accelerator_hour: 2.50}
 plan: {max_pipeline: 4, max_micro_batches: 4, max_virtual_stages: 1}
 )";
