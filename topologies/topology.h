@@ -1,6 +1,6 @@
 // moesim — a cluster fabric as a directed Boost.Graph with routing and link-load accounting.
 //
-// CONTRACT (issue 3 implements it; the network backends of issue 4 code against it): the names and
+// CONTRACT (the fabric implementations provide it; the network backends code against it): the names and
 // signatures below are what other modules use. Extend freely; change them only together with callers.
 #pragma once
 
@@ -84,7 +84,7 @@ class Topology {
   /// Sum of link latencies along the route, seconds.
   virtual double route_latency_s(int src, int dst) const = 0;
 
-  // ---- Added by issue 3 (defaults keep other implementations of Topology compiling). ----
+  // ---- Optional queries (defaults keep other implementations of Topology compiling). ----
 
   /// Number of distinct equal-cost link-level paths that route() spreads src->dst over (1 without ECMP).
   virtual long long path_count(int /*src*/, int /*dst*/) const { return 1; }

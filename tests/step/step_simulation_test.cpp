@@ -1,4 +1,4 @@
-// The step simulation of whole scenarios: invariants and textbook cases (issue 6 "Must show").
+// The step simulation of whole scenarios: invariants and textbook cases.
 #include "reports/scenario_run.h"
 #include "workloads/scenario_overrides.h"
 
