@@ -20,6 +20,8 @@ namespace {
 // engine per process).
 constexpr int kMaxSimulatedDevices = 64;
 constexpr std::int64_t kMaxSimulatedLayerPasses = 2'000;  // layers x micro-batches
+// Routing draws sample every token's experts: a 2.5M-word Shazeer batch takes seconds under the sanitizers.
+constexpr double kMaxSimulatedTokens = 1 << 20;
 
 void run_one(const std::string& text) {
   using namespace moesim;
@@ -32,7 +34,8 @@ void run_one(const std::string& text) {
       run.model, {run.training.sequence_length, workloads::bytes_per_element(run.training.precision)});
   reports::check_finite_output(workloads::to_json(accounting), "accounting");
   if (cluster.device_count() > kMaxSimulatedDevices ||
-      run.model.total_layers() * run.parallelism.micro_batches > kMaxSimulatedLayerPasses)
+      run.model.total_layers() * run.parallelism.micro_batches > kMaxSimulatedLayerPasses ||
+      static_cast<double>(run.training.global_batch_tokens) > kMaxSimulatedTokens)
     return;
   sim::SimulateOptions options;
   options.backend = "analytic";
