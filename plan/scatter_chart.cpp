@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "reports/report_units.h"
+#include "reports/svg_chart.h"
 
 namespace moesim::plan {
 namespace {
@@ -19,10 +20,7 @@ constexpr const char* kFrontColour = "#D55E00";
 constexpr const char* kPointColour = "#0072B2";
 
 std::string num(double v) {
-  std::ostringstream o;
-  o.precision(6);
-  o << v;
-  return o.str();
+  return reports::svg_number(v);
 }
 
 /// An axis from below `lo` to above `hi` in nice steps.

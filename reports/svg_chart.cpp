@@ -11,13 +11,10 @@ namespace moesim::reports {
 namespace {
 
 constexpr double kWidth = 960;
-constexpr const char* kFont = "font-family=\"sans-serif\" font-size=\"12\"";
+constexpr const char* kFont = kSvgFont;
 
 std::string num(double v) {
-  std::ostringstream o;
-  o.precision(6);
-  o << v;
-  return o.str();
+  return svg_number(v);
 }
 
 std::string open_svg(const std::string& id, double height, const std::string& title) {
@@ -55,6 +52,13 @@ std::string format_or_number(const ValueFormatter& f, double v) {
 }
 
 }  // namespace
+
+std::string svg_number(double v) {
+  std::ostringstream o;
+  o.precision(6);
+  o << v;
+  return o.str();
+}
 
 const char* palette_colour(std::size_t i) {
   static const char* kColours[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00",

@@ -57,6 +57,12 @@ std::string render_svg(const StackedBarChart& chart);
 std::string render_svg(const GroupedBarChart& chart);
 std::string render_svg(const LineChart& chart);
 
+/// The font attributes every report chart uses.
+inline constexpr const char* kSvgFont = "font-family=\"sans-serif\" font-size=\"12\"";
+
+/// A coordinate or length in an SVG attribute: 6 significant digits.
+std::string svg_number(double v);
+
 /// A "nice" axis maximum (1, 2, 2.5, 5 × 10^k) at or above `value` (> 0), and its tick step.
 struct AxisScale {
   double max = 1;

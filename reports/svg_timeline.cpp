@@ -13,13 +13,10 @@ namespace moesim::reports {
 namespace {
 
 constexpr double kWidth = 960, kLeft = 190, kRight = 40, kTop = 74, kRowH = 14, kRowGap = 3, kRankGap = 12;
-constexpr const char* kFont = "font-family=\"sans-serif\" font-size=\"12\"";
+constexpr const char* kFont = kSvgFont;
 
 std::string num(double v) {
-  std::ostringstream o;
-  o.precision(6);
-  o << v;
-  return o.str();
+  return svg_number(v);
 }
 
 std::string text(double x, double y, const std::string& s, const char* anchor = "start",

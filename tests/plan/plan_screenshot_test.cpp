@@ -2,7 +2,6 @@
 // Pareto charts (blue layout points, the orange front) and the breakdown bars. Skipped, with a message,
 // where /usr/bin/chromium is not installed.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -12,16 +11,14 @@
 #include "plan/plan_document.h"
 #include "plan/plan_html.h"
 #include "plan_test_support.h"
-#include "png_image.h"
+#include "tests/support/screenshot.h"
 
 namespace moesim::plan {
 namespace {
 
-constexpr const char* kChromium = "/usr/bin/chromium";
-
 TEST(PlanScreenshot, ChromiumRendersTheParetoChartsAndTable) {
-  if (!std::filesystem::exists(kChromium))
-    GTEST_SKIP() << "headless Chromium not installed at " << kChromium
+  if (!moesim::test::chromium_installed())
+    GTEST_SKIP() << "headless Chromium not installed at " << moesim::test::kChromium
                  << " (Debian: apt-get install chromium); the screenshot test is skipped";
   const auto problem = test::problem_of_file(test::small_moe_path());
   SearchOptions options;
@@ -30,20 +27,10 @@ TEST(PlanScreenshot, ChromiumRendersTheParetoChartsAndTable) {
   std::filesystem::create_directories(dir);
   const auto html = dir / "screenshot-plan.html", png = dir / "screenshot-plan.png";
   std::ofstream(html) << plan_html(doc);
-  std::filesystem::remove(png);
-  const auto profile =
-      std::filesystem::temp_directory_path() / ("moesim-chromium-plan-" + std::to_string(::getpid()));
-  const std::string cmd = std::string(kChromium) +
-                          " --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run"
-                          " --user-data-dir=" +
-                          profile.string() + " --window-size=1200,2600 --screenshot=" + png.string() +
-                          " file://" + html.string() + " > " + (dir / "chromium.log").string() + " 2>&1";
-  const int rc = std::system(cmd.c_str());
-  std::filesystem::remove_all(profile);
-  ASSERT_EQ(rc, 0) << cmd << " (see " << (dir / "chromium.log").string() << ")";
-  ASSERT_TRUE(std::filesystem::exists(png));
+  const std::string failed = moesim::test::screenshot(html, png, 1200, 2600, dir / "chromium.log");
+  ASSERT_EQ(failed, "");
 
-  const auto img = test::decode_png(png.string());
+  const auto img = moesim::test::decode_png(png.string());
   ASSERT_EQ(img.width, 1200);
   ASSERT_EQ(img.height, 2600);
   std::set<std::uint32_t> colours;

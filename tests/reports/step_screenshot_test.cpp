@@ -2,7 +2,6 @@
 // that is not blank: bars of several colour classes spread across the step. Skipped, with a message, where
 // /usr/bin/chromium is not installed.
 #include <gtest/gtest.h>
-#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
@@ -10,16 +9,14 @@
 #include <fstream>
 #include <map>
 
-#include "png_image.h"
 #include "report_test_support.h"
 #include "reports/scenario_run.h"
 #include "reports/step_report.h"
 #include "reports/svg_timeline.h"
+#include "tests/support/screenshot.h"
 
 namespace moesim::reports {
 namespace {
-
-constexpr const char* kChromium = "/usr/bin/chromium";
 
 std::uint32_t rgb_of(const char* hex) {
   return static_cast<std::uint32_t>(std::stoul(hex + 1, nullptr, 16));
@@ -34,8 +31,8 @@ bool near(const unsigned char* p, std::uint32_t rgb) {
 }
 
 TEST(StepScreenshot, ChromiumRendersATimelineWithSeveralColoursAcrossTheStep) {
-  if (!std::filesystem::exists(kChromium))
-    GTEST_SKIP() << "headless Chromium not installed at " << kChromium
+  if (!moesim::test::chromium_installed())
+    GTEST_SKIP() << "headless Chromium not installed at " << moesim::test::kChromium
                  << " (Debian: apt-get install chromium); the screenshot test is skipped";
   sim::SimulateOptions o;
   o.keep_timeline = true;
@@ -44,18 +41,9 @@ TEST(StepScreenshot, ChromiumRendersATimelineWithSeveralColoursAcrossTheStep) {
   std::filesystem::create_directories(dir);
   const auto html = dir / "screenshot-step.html", png = dir / "screenshot-step.png";
   std::ofstream(html) << step_report_html(run);
-  std::filesystem::remove(png);
-  const auto profile =
-      std::filesystem::temp_directory_path() / ("moesim-chromium-step-" + std::to_string(::getpid()));
-  const std::string cmd = std::string(kChromium) +
-                          " --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run"
-                          " --user-data-dir=" +
-                          profile.string() + " --window-size=1200,2000 --screenshot=" + png.string() +
-                          " file://" + html.string() + " > " + (dir / "chromium-step.log").string() + " 2>&1";
-  const int rc = std::system(cmd.c_str());
-  std::filesystem::remove_all(profile);
-  ASSERT_EQ(rc, 0) << cmd << " (see " << (dir / "chromium-step.log").string() << ")";
-  const auto img = plan::test::decode_png(png.string());
+  const std::string failed = moesim::test::screenshot(html, png, 1200, 2000, dir / "chromium-step.log");
+  ASSERT_EQ(failed, "");
+  const auto img = moesim::test::decode_png(png.string());
   ASSERT_EQ(img.width, 1200);
   ASSERT_EQ(img.height, 2000);
 

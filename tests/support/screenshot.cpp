@@ -1,4 +1,6 @@
-#include "png_image.h"
+#include "tests/support/screenshot.h"
+
+#include <unistd.h>
 
 #include <zlib.h>
 
@@ -8,7 +10,7 @@
 #include <fstream>
 #include <iterator>
 
-namespace moesim::plan::test {
+namespace moesim::test {
 namespace {
 
 std::uint32_t be32(const unsigned char* p) {
@@ -16,6 +18,28 @@ std::uint32_t be32(const unsigned char* p) {
 }
 
 }  // namespace
+
+bool chromium_installed() {
+  return std::filesystem::exists(kChromium);
+}
+
+std::string screenshot(const std::filesystem::path& html, const std::filesystem::path& png, int width,
+                       int height, const std::filesystem::path& log) {
+  std::filesystem::remove(png);
+  const auto profile = std::filesystem::temp_directory_path() /
+                       ("moesim-chromium-" + png.stem().string() + "-" + std::to_string(::getpid()));
+  const std::string cmd = std::string(kChromium) +
+                          " --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run"
+                          " --user-data-dir=" +
+                          profile.string() + " --window-size=" + std::to_string(width) + "," +
+                          std::to_string(height) + " --screenshot=" + png.string() + " file://" +
+                          html.string() + " > " + log.string() + " 2>&1";
+  const int rc = std::system(cmd.c_str());
+  std::filesystem::remove_all(profile);
+  if (rc != 0) return cmd + " exited " + std::to_string(rc) + " (see " + log.string() + ")";
+  if (!std::filesystem::exists(png)) return cmd + " wrote no " + png.string();
+  return "";
+}
 
 Image decode_png(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -79,4 +103,4 @@ Image decode_png(const std::string& path) {
   return img;
 }
 
-}  // namespace moesim::plan::test
+}  // namespace moesim::test
