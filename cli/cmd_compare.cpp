@@ -49,6 +49,7 @@ int run_compare(const std::vector<std::string>& args) {
   // Check the output names before spending time on the simulations.
   for (const auto& r : reports_out) reports::check_report_path(r, "--report");
   if (!csv_path.empty()) reports::check_report_path(csv_path, "--csv");
+  reports::check_json_output_path(json_path, "--json");
 
   const nlohmann::json doc = reports::run_comparison(scenario, options);
   reports::check_finite_output(doc, "compare");

@@ -34,6 +34,7 @@ int run_simulate(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (!parse_scenario_command(args, desc, scenario, vm)) return 0;
   if (!report_path.empty()) reports::check_step_report_path(report_path);
+  reports::check_json_output_path(json_path, "--json");
   sim::SimulateOptions options;
   if (!backend.empty()) options.backend = backend;
   options.profile_path = profile;

@@ -1,6 +1,7 @@
 // moesim — writing JSON documents to files or stdout.
 #include "reports/json_output.h"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -24,6 +25,16 @@ void write_json_output(const std::string& path, const nlohmann::json& doc, const
   if (!out) throw ConfigError(path, 0, option, "a file that can be written (does its directory exist?)");
   out << text;
   if (!out) throw ConfigError(path, 0, option, "a file that can be written");
+}
+
+void check_json_output_path(const std::string& path, const std::string& option) {
+  if (path.empty() || path == kStdoutPath) return;
+  const std::filesystem::path p(path);
+  if (std::filesystem::is_directory(p)) throw ConfigError(path, 0, option, "a file name, got a directory");
+  const auto dir = p.parent_path();
+  if (!dir.empty() && !std::filesystem::is_directory(dir))
+    throw ConfigError(path, 0, option,
+                      "a file in an existing directory (" + dir.string() + " does not exist)");
 }
 
 std::ostream& text_output(const std::string& json_path) {

@@ -23,6 +23,10 @@ nlohmann::json with_schema_version(nlohmann::json doc);
 void write_json_output(const std::string& path, const nlohmann::json& doc, const std::string& option,
                        int indent = 2);
 
+/// Checks, before any simulation runs, that `path` ("-" aside) can be a file: its directory exists and it is
+/// not itself a directory. Throws ConfigError (key `option`) otherwise.
+void check_json_output_path(const std::string& path, const std::string& option);
+
 /// The stream for a command's human-readable text: stderr when its JSON goes to stdout (`json_path` "-"),
 /// so that stdout holds one JSON document, else stdout.
 std::ostream& text_output(const std::string& json_path);
