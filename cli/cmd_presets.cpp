@@ -8,6 +8,7 @@
 #include "cli/command.h"
 #include "cli/presets_json.h"
 #include "reports/json_output.h"
+#include "reports/report_units.h"
 #include "topologies/accelerator.h"
 #include "topologies/cluster_presets.h"
 #include "workloads/model_zoo.h"
@@ -15,6 +16,18 @@
 namespace po = boost::program_options;
 
 namespace moesim::cli {
+namespace {
+
+/// The format of AcceleratorSpec::peak_dense_bf16_flop_per_s: bf16, else fp16 (V100), else fp32 (K40).
+std::string_view peak_format(const topologies::AcceleratorSpec& a) {
+  for (auto f : {topologies::NumberFormat::kBf16, topologies::NumberFormat::kFp16}) {
+    const auto* m = a.matmul_format(f);
+    if (m && m->peak_flop_per_s > 0) return topologies::to_string(f);
+  }
+  return topologies::to_string(topologies::NumberFormat::kFp32);
+}
+
+}  // namespace
 
 int run_presets(const std::vector<std::string>& args) {
   po::options_description desc("moesim presets [options]");
@@ -46,8 +59,10 @@ int run_presets(const std::vector<std::string>& args) {
   std::cout << "accelerators (cluster.accelerator):\n";
   for (const auto& a : topologies::accelerators()) {
     std::ostringstream what;
-    what << a.peak_dense_bf16_flop_per_s / 1e12 << " TFLOP/s bf16, " << a.hbm_bytes / 1e9 << " GB, "
-         << a.hbm_bandwidth_Bps / 1e12 << " TB/s — " << a.description;
+    what << reports::format_number(a.peak_dense_bf16_flop_per_s / 1e12) << " TFLOP/s " << peak_format(a)
+         << ", " << reports::format_value(reports::Measure::kBytes, a.hbm_bytes) << ", "
+         << reports::format_value(reports::Measure::kBytesPerS, a.hbm_bandwidth_Bps) << " — "
+         << a.description;
     line(a.name, what.str());
   }
   std::cout << "clusters (cluster.preset):\n";
