@@ -175,8 +175,8 @@ nlohmann::json to_json(const sim::StepResult& r) {
                                   {"buffers", r.memory.buffers_bytes},
                                   {"total", r.memory.total_bytes()}};
   j["hbm_bytes"] = r.hbm_bytes;
-  put_energy(r, j);
   put_run(r.run, j);
+  put_energy(r, j);  // after the run totals: a chip without power clears their energy figures too
   j["simulated_devices"] = r.simulated_devices;
   j["ops"] = r.ops;
   j["simulation_events"] = r.events;
