@@ -6,6 +6,7 @@
 
 #include "plan/layout_memory.h"
 #include "plan/plan_workers.h"
+#include "sim/step/power_setup.h"
 #include "topologies/accelerator.h"
 #include "topologies/cluster_spec.h"
 #include "workloads/config_error.h"
@@ -105,8 +106,7 @@ PlanProblem read_plan_problem(const YAML::Node& root_node, const std::string& fi
   if (run.simulation.padded_dispatch && (!run.model.is_moe() || run.model.capacity_factor <= 0))
     throw ConfigError(file, root.map("simulation").line_of("dispatch"), "simulation.dispatch",
                       "padded dispatch needs an MoE model with model.capacity_factor > 0");
-  const auto& chip_power = run.energy.chip_power;
-  if (topologies::find_accelerator(base.cluster.accelerator).power().empty() && !chip_power.compute_bound_w &&
+  if (sim::chip_states(topologies::find_accelerator(base.cluster.accelerator), run.energy).empty() &&
       !run.energy.system_power_w_per_accelerator)
     throw ConfigError(file, root.map("cluster").line_of("accelerator"), "cluster.accelerator",
                       base.cluster.accelerator +

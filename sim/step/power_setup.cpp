@@ -53,19 +53,6 @@ double switch_w(SwitchClass c, const topologies::ClusterPowerSpec& f, int ports)
   return 0;
 }
 
-topologies::ChipPowerStates chip_states(const topologies::AcceleratorSpec& acc,
-                                        const workloads::EnergySpec& e) {
-  auto chip = acc.power();
-  const auto& o = e.chip_power;
-  if (o.compute_bound_w) chip.compute_bound_w = *o.compute_bound_w;
-  if (o.memory_bound_w) chip.memory_bound_w = *o.memory_bound_w;
-  if (o.communication_w) chip.communication_w = *o.communication_w;
-  if (o.idle_w) chip.idle_w = *o.idle_w;
-  if (o.compute_bound_w || o.memory_bound_w || o.communication_w || o.idle_w)
-    chip.basis = "energy.chip_power (the scenario's figures) over the preset's";
-  return chip;
-}
-
 topologies::ClusterPowerSpec figures_of(const topologies::ClusterSpec& cluster,
                                         const workloads::EnergySpec& e) {
   auto f = cluster.power;
@@ -85,6 +72,19 @@ topologies::ClusterPowerSpec figures_of(const topologies::ClusterSpec& cluster,
 }
 
 }  // namespace
+
+topologies::ChipPowerStates chip_states(const topologies::AcceleratorSpec& acc,
+                                        const workloads::EnergySpec& e) {
+  auto chip = acc.power();
+  const auto& o = e.chip_power;
+  if (o.compute_bound_w) chip.compute_bound_w = *o.compute_bound_w;
+  if (o.memory_bound_w) chip.memory_bound_w = *o.memory_bound_w;
+  if (o.communication_w) chip.communication_w = *o.communication_w;
+  if (o.idle_w) chip.idle_w = *o.idle_w;
+  if (o.compute_bound_w || o.memory_bound_w || o.communication_w || o.idle_w)
+    chip.basis = "energy.chip_power (the scenario's figures) over the preset's";
+  return chip;
+}
 
 std::vector<SwitchClass> switch_classes(const topologies::Topology& topology) {
   const auto tiers = tiers_per_vertex(topology);

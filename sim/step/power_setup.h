@@ -41,6 +41,11 @@ struct PowerSetup {
   bool chip_power_known() const { return !chip.empty() || model.measured_system_w_per_device.has_value(); }
 };
 
+/// The accelerator's power by activity state: the preset's (AcceleratorSpec::power()), each state replaced
+/// by `energy.chip_power` where the scenario gives it.
+topologies::ChipPowerStates chip_states(const topologies::AcceleratorSpec& acc,
+                                        const workloads::EnergySpec& e);
+
 /// The scenario's power model: the accelerator preset's states (accelerator.h; `energy.chip_power` overrides
 /// each), the cluster preset's host, NIC and switch figures (cluster_presets.cpp; the `energy:` section
 /// overrides each) times what `topology` instantiates, the PUE, and the measured system power per
