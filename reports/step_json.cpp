@@ -166,6 +166,7 @@ nlohmann::json to_json(const sim::StepResult& r) {
   j["routing"] = {{"distribution", r.routing.distribution},
                   {"dropped_fraction", r.routing.dropped_fraction},
                   {"imbalance", r.routing.imbalance},
+                  {"last_expert_dispatch_probability", r.routing.last_copy_dispatch_probability},
                   {"draws", r.routing.draws}};
   j["param_state_bytes_per_device"] = r.memory.param_state_bytes();
   j["memory_bytes_per_device"] = {{"weights", r.memory.weights_bytes},

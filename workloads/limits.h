@@ -51,6 +51,8 @@ inline constexpr double kOpsPerLayerBound = 24;
 /// Dimensionless settings.
 inline constexpr double kMaxCapacityFactor = 1'000;
 inline constexpr double kMaxZipfExponent = 100;
+/// Router logits spread by more than this make every softmax gate 0 or 1 in double precision.
+inline constexpr double kMaxRouterLogitStd = 100;
 inline constexpr double kMaxPue = 10;
 inline constexpr double kMaxGridKgPerKwh = 100;
 inline constexpr double kMaxEmbodiedKgPerAcceleratorHour = 100;

@@ -135,7 +135,9 @@ RoutingSpec parse_routing(const YamlMap& r) {
   }
   if (auto seed = r.optional_integer("seed", Bound::kNonNegative))
     out.seed = static_cast<std::uint64_t>(*seed);
-  r.finish({"distribution", "zipf_s", "histogram", "seed"});
+  if (r.has("logit_std"))
+    out.logit_std = r.quantity("logit_std", Unit::kCount, Bound::kPositive, limits::kMaxRouterLogitStd);
+  r.finish({"distribution", "zipf_s", "histogram", "seed", "logit_std"});
   return out;
 }
 

@@ -23,6 +23,12 @@ struct RoutingSpec {
   double zipf_s = 0;              ///< Zipf exponent (> 0), only with distribution zipf
   std::vector<double> histogram;  ///< relative weights (>= 0, not all 0), one per expert, only with histogram
   std::uint64_t seed = 1;         ///< random seed for sampled routings (default 1)
+  /// Standard deviation of one token's router logits across the experts (dimensionless). It sets how
+  /// far the second gate trails the first, which GShard's random second expert follows (gating: top2).
+  /// Default 1: a LayerNorm'd input (unit variance per component) through a router initialised with
+  /// fan-in variance scaling (variance 1/d_model per weight) gives logits of variance d_model/d_model = 1;
+  /// a trained router is usually more confident (larger spread): give its measured value.
+  double logit_std = 1.0;
 };
 
 /// Which communication overlaps compute (`simulation.overlap`), as the frameworks' switches say.

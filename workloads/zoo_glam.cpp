@@ -42,7 +42,9 @@ ModelSpec glam(std::string name, std::int64_t layers, std::int64_t d_model, std:
     m.expert_gated = false;
     m.moe_every = 2;  // [S3] every other layer
     m.top_k = 2;      // [S3] top-2 gating as in GShard
-    m.gating = GatingKind::kTop2;
+    // Both experts kept: the paper does not say the random second expert was used, and the GShard top-2
+    // gating of Lingvo and Praxis (which [PAX] builds on) defaults to second_expert_policy 'all'.
+    m.gating = GatingKind::kTopK;
     m.capacity_factor = kGlamCapacityFactor;
     m.eval_capacity_factor = kGlamCapacityFactor;
   }

@@ -47,7 +47,7 @@ ModelSpec gqa_moe(const Shape& s) {
   m.expert_gated = true;
   m.moe_every = 1;
   m.top_k = s.top_k;
-  m.gating = s.top_k == 2 ? GatingKind::kTop2 : GatingKind::kTopK;
+  m.gating = GatingKind::kTopK;  // plain top-k, both experts always kept (Jiang et al. 2024 §2.1)
   m.router = RouterScore::kSoftmax;
   m.capacity_factor = 0;  // no capacity: every routed token is computed
   m.eval_capacity_factor = 0;

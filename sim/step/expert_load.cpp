@@ -60,7 +60,8 @@ ExpertLoad draw_expert_load(const RoutingDistribution& dist, int experts, int to
   ExpertLoad load;
   load.draw_seed = seed;
   load.routed_tokens.assign(e_count, 0);
-  auto remaining = static_cast<std::int64_t>(std::llround(tokens * top_k));
+  const double copies_per_token = top_k - 1 + dist.last_copy_keep;
+  auto remaining = static_cast<std::int64_t>(std::llround(tokens * copies_per_token));
   double remaining_w = wsum;
   for (std::size_t e = 0; e < e_count && remaining > 0; ++e) {
     const double p = remaining_w > 0 ? std::clamp(weight[e] / remaining_w, 0.0, 1.0) : 0.0;
@@ -79,7 +80,7 @@ ExpertLoad draw_expert_load(const RoutingDistribution& dist, int experts, int to
     load.accepted_tokens[e] = std::min(load.routed_tokens[e], load.capacity_tokens);
     dropped += load.routed_tokens[e] - load.accepted_tokens[e];
   }
-  load.dropped_fraction = tokens > 0 ? dropped / (tokens * top_k) : 0.0;
+  load.dropped_fraction = tokens > 0 ? dropped / (tokens * copies_per_token) : 0.0;
   return load;
 }
 
@@ -357,6 +358,9 @@ ExpertLoad draw_structured_load(const RoutingDistribution& dist, const RoutingSt
     auto& to_node = load.sender_node_transfers[static_cast<std::size_t>(s)];
     for (std::int64_t t = 0; t < per_sender; ++t) {
       route_token(us, st.unit_limit, st.exact_per_unit, top_k, rng, units, chosen);
+      if (dist.last_copy_keep < 1 &&
+          std::uniform_real_distribution<double>(0.0, 1.0)(rng) >= dist.last_copy_keep)
+        chosen.pop_back();  // the random second expert not dispatched
       count_token(st, chosen, row, to_member, to_node, seen_members, seen_nodes);
     }
     for (std::size_t e = 0; e < row.size(); ++e) load.routed_tokens[e] += row[e];
@@ -370,7 +374,8 @@ ExpertLoad draw_structured_load(const RoutingDistribution& dist, const RoutingSt
     load.accepted_tokens[e] = std::min(load.routed_tokens[e], load.capacity_tokens);
     dropped += load.routed_tokens[e] - load.accepted_tokens[e];
   }
-  load.dropped_fraction = all_tokens > 0 ? dropped / (all_tokens * top_k) : 0.0;
+  const double copies = std::accumulate(load.routed_tokens.begin(), load.routed_tokens.end(), 0.0);
+  load.dropped_fraction = copies > 0 ? dropped / copies : 0.0;
   return load;
 }
 

@@ -17,6 +17,9 @@ struct RoutingDistribution {
   double zipf_s = 0;              ///< Zipf exponent (kind zipf)
   std::vector<double> histogram;  ///< relative weights, one per expert (kind histogram)
   std::uint64_t seed = 1;
+  /// Probability that a token's last (k-th) chosen expert is dispatched at all: 1 for plain top-k; below
+  /// 1 for GShard's random second expert (second_expert_dispatch_probability).
+  double last_copy_keep = 1.0;
 };
 
 /// Tokens routed to each expert of one MoE layer within one expert-parallel group, before and after the

@@ -47,6 +47,9 @@ struct RoutingSummary {
   std::string distribution;
   double dropped_fraction = 0;  ///< of all token copies, mean over the draws
   double imbalance = 1;         ///< largest accepted expert load over the mean, worst draw
+  /// Probability that a token's last chosen expert is dispatched (GShard's random second expert; 1 when
+  /// every chosen expert is).
+  double last_copy_dispatch_probability = 1;
   std::size_t draws = 0;
 };
 

@@ -144,5 +144,29 @@ simulation: {routing: {distribution: zipf, zipf_s: 0.8}}
   EXPECT_GT(dropless["step_time_s"].get<double>(), 0);
 }
 
+TEST(RecentModelsStep, GShardTopTwoSendsFewerCopiesThanPlainTopTwo) {
+  const std::string yaml = R"(
+model: {preset: glam-1.7b-64e, capacity_factor: none}
+cluster: {preset: dgx-h100-superpod, devices: 64}
+parallelism: {data: 64, expert: 64}
+training: {global_batch_sequences: 64, sequence_length: 1024, precision: bf16}
+)";
+  const auto plain = simulate(yaml, {"model.gating=topk"});
+  const auto gshard = simulate(yaml, {"model.gating=top2"});
+  const auto sharp = simulate(yaml, {"model.gating=top2", "simulation.routing.logit_std=4"});
+  const auto a2a = [](const nlohmann::json& r) {
+    double b = 0;
+    for (const auto& [tier, bytes] : r["a2a_bytes_per_tier"].items()) b += bytes.get<double>();
+    return b;
+  };
+  const double keep = gshard["routing"]["last_expert_dispatch_probability"].get<double>();
+  EXPECT_DOUBLE_EQ(plain["routing"]["last_expert_dispatch_probability"].get<double>(), 1.0);
+  EXPECT_GT(keep, 0.5);
+  EXPECT_LT(keep, 0.99);
+  // The all-to-alls carry (1 + keep) copies per token instead of 2.
+  EXPECT_NEAR(a2a(gshard) / a2a(plain), (1 + keep) / 2, 0.02);
+  EXPECT_LT(a2a(sharp), a2a(gshard));
+}
+
 }  // namespace
 }  // namespace moesim::sim

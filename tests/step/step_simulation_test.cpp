@@ -69,10 +69,13 @@ double breakdown(const nlohmann::json& r, const char* key) {
 }
 
 TEST(StepSimulation, ExecutedFlopsEqualTheAccountingWhenNoTokenIsDropped) {
-  const auto r = simulate(kSmallMoe);
+  const auto r = simulate(kSmallMoe, {"model.gating=topk"});
   EXPECT_EQ(r["routing"]["dropped_fraction"].get<double>(), 0.0);
   EXPECT_NEAR(r["executed_flops_per_step"].get<double>() / r["model_flops_per_step"].get<double>(), 1.0,
               1e-6);
+  // GShard's random second expert computes fewer copies than the two the model FLOPs count.
+  const auto gshard = simulate(kSmallMoe);
+  EXPECT_LT(gshard["executed_flops_per_step"].get<double>(), r["executed_flops_per_step"].get<double>());
 }
 
 TEST(StepSimulation, BreakdownSumsToTheStepTime) {
