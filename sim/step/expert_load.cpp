@@ -59,6 +59,7 @@ ExpertLoad draw_expert_load(const RoutingDistribution& dist, int experts, int to
   // k << E the independent-copies approximation changes loads by O(k/E) and is kept for speed.
   ExpertLoad load;
   load.draw_seed = seed;
+  load.last_copy_keep = dist.last_copy_keep;
   load.routed_tokens.assign(e_count, 0);
   const double copies_per_token = top_k - 1 + dist.last_copy_keep;
   auto remaining = static_cast<std::int64_t>(std::llround(tokens * copies_per_token));
@@ -104,6 +105,7 @@ std::vector<ExpertLoad> structured_senders(const ExpertLoad& load) {
     sl.capacity_tokens = load.capacity_tokens / static_cast<double>(senders);
     sl.dropped_fraction = load.dropped_fraction;
     sl.draw_seed = load.draw_seed;
+    sl.last_copy_keep = load.last_copy_keep;
     sl.dispatch = load.dispatch;
     sl.member_transfers = load.sender_member_transfers[s];
     sl.node_transfers = load.sender_node_transfers[s];
@@ -171,6 +173,7 @@ std::vector<ExpertLoad> sender_loads(const ExpertLoad& load, int senders) {
     sl.capacity_tokens = load.capacity_tokens / senders;
     sl.dropped_fraction = load.dropped_fraction;
     sl.draw_seed = load.draw_seed;
+    sl.last_copy_keep = load.last_copy_keep;
   }
   return out;
 }
@@ -340,6 +343,7 @@ ExpertLoad draw_structured_load(const RoutingDistribution& dist, const RoutingSt
   const int nodes = 1 + *std::max_element(st.member_node.begin(), st.member_node.end());
   ExpertLoad load;
   load.draw_seed = seed;
+  load.last_copy_keep = dist.last_copy_keep;
   load.dispatch = st.dispatch;
   load.member_node = st.member_node;
   load.routed_tokens.assign(static_cast<std::size_t>(experts), 0.0);

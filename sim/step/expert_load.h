@@ -50,6 +50,7 @@ struct ExpertLoad {
   double capacity_tokens = 0;           ///< per expert
   double dropped_fraction = 0;          ///< of all token copies
   std::uint64_t draw_seed = 0;          ///< seed of this draw, for the per-sender split (sender_loads)
+  double last_copy_keep = 1;            ///< the draw's RoutingDistribution::last_copy_keep
   /// Draws that follow each token (draw_structured_load): each sender's row of routed copies per expert,
   /// the transfers its dispatch sends to each member and to each node (DispatchUnit), and the member
   /// nodes. As one sender's load (sender_loads): its own row in member_transfers / node_transfers.

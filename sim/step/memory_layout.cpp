@@ -24,9 +24,6 @@ RoutingDistribution routing_of(const workloads::RunSpec& run) {
   d.zipf_s = r.zipf_s;
   d.histogram = r.histogram;
   d.seed = r.seed;
-  // GShard's top-2 gating dispatches the second expert with probability 2·g2 (random routing).
-  if (run.model.gating == workloads::GatingKind::kTop2 && run.model.top_k == 2)
-    d.last_copy_keep = second_expert_dispatch_probability(static_cast<int>(run.model.experts), r.logit_std);
   return d;
 }
 
@@ -37,7 +34,11 @@ std::vector<ExpertLoad> routing_draws(const workloads::RunSpec& run,
   const auto draws = std::min<std::int64_t>(8, std::max<std::int64_t>(1, accounting.moe_layers));
   const double tokens = routed_tokens_per_group(run);
   const auto structure = routing_structure(run, devices_per_node);
-  const RoutingDistribution dist = routing_of(run);
+  RoutingDistribution dist = routing_of(run);
+  // GShard's top-2 gating dispatches the second expert with probability 2·g2 (random routing).
+  if (run.model.gating == workloads::GatingKind::kTop2 && run.model.top_k == 2)
+    dist.last_copy_keep = second_expert_dispatch_probability(static_cast<int>(run.model.experts),
+                                                             run.simulation.routing.logit_std);
   for (std::int64_t l = 0; l < draws; ++l) {
     if (structure) {
       loads.push_back(draw_structured_load(dist, *structure, static_cast<int>(run.model.top_k), tokens,

@@ -122,9 +122,8 @@ void count_all_to_alls(const StepGraph& graph, const std::vector<DemandPrice>& p
 
 RoutingSummary summarise_routing(const workloads::RunSpec& run, const std::vector<ExpertLoad>& loads) {
   RoutingSummary s;
-  const RoutingDistribution dist = routing_of(run);
-  s.distribution = dist.kind;
-  s.last_copy_dispatch_probability = dist.last_copy_keep;
+  s.distribution = routing_of(run).kind;
+  if (!loads.empty()) s.last_copy_dispatch_probability = loads.front().last_copy_keep;
   s.draws = loads.size();
   for (const auto& l : loads) {
     s.dropped_fraction += l.dropped_fraction / static_cast<double>(loads.size());

@@ -320,6 +320,13 @@ TEST(RunSpecErrors, TensorPipelineBatchAndTraceDevices) {
   EXPECT_HAS(msg, "0..63");
 }
 
+TEST(RunSpecErrors, RouterLogitSpreadMustBePositiveAndBounded) {
+  for (const char* bad : {"0", "-1", "1000", "wide"}) {
+    const std::string msg = error_of(kBase + "simulation: {routing: {logit_std: " + bad + "}}\n");
+    EXPECT_HAS(msg, "simulation.routing.logit_std");
+  }
+}
+
 TEST(RunSpecErrors, RoutingOptions) {
   std::string msg = error_of(kBase + "simulation: {routing: {distribution: zipf}}\n");
   EXPECT_HAS(msg, "simulation.routing.zipf_s");
