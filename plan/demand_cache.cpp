@@ -48,11 +48,14 @@ std::vector<sim::DemandPrice> DemandCache::price(const sim::BuiltStep& step, con
     k.add(d.transpose ? 1 : 0);
     for (const int degree : {L.data, L.tensor, L.pipeline}) k.add(degree);
     using Kind = sim::NetworkDemand::Kind;
-    // Only the all-to-all and the expert replicas' collectives depend on the expert degree: a dense
+    // Only the all-to-all and the expert groups' collectives depend on the expert degrees: a dense
     // gradient reduction is the same under every expert degree.
     if (d.kind == Kind::kAllToAll || d.kind == Kind::kExpertAllReduce ||
-        d.kind == Kind::kExpertReduceScatter || d.kind == Kind::kExpertAllGather)
+        d.kind == Kind::kExpertReduceScatter || d.kind == Kind::kExpertAllGather ||
+        d.kind == Kind::kExpertTpAllGather || d.kind == Kind::kExpertTpReduceScatter) {
       k.add(L.expert);
+      k.add(L.expert_tensor);
+    }
     if (d.kind == Kind::kAllToAll) {
       k.add(bytes_per_copy);
       const auto& load = step.loads[static_cast<std::size_t>(d.draw)];

@@ -43,6 +43,7 @@ class Enumerator {
           ps.tensor = t;
           ps.pipeline = p;
           ps.expert = e;
+          ps.expert_tensor = 0;  // the classic layout: each expert split over the tensor ranks
           micro_batches(n, ps);
         }
       }
@@ -138,6 +139,7 @@ std::vector<std::string> Layout::overrides() const {
       "parallelism.data=" + n(p.data),
       "parallelism.expert=" + n(p.expert),
       "parallelism.tensor=" + n(p.tensor),
+      "parallelism.expert_tensor=" + n(p.expert_tensor_degree()),
       "parallelism.pipeline=" + n(p.pipeline),
       "parallelism.micro_batches=" + n(p.micro_batches),
       "parallelism.virtual_stages=" + n(p.virtual_stages),

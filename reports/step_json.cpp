@@ -118,11 +118,9 @@ nlohmann::json to_json(const sim::StepResult& r) {
   j.erase("layers");
   put_provenance(r.provenance, j);
   const auto& p = r.parallelism;
-  j["parallelism"] = {{"data", p.data},
-                      {"expert", p.expert},
-                      {"tensor", p.tensor},
-                      {"pipeline", p.pipeline},
-                      {"micro_batches", p.micro_batches}};
+  j["parallelism"] = {{"data", p.data},         {"expert", p.expert},
+                      {"tensor", p.tensor},     {"expert_tensor", p.expert_tensor_degree()},
+                      {"pipeline", p.pipeline}, {"micro_batches", p.micro_batches}};
   j["tokens_per_step"] = r.tokens_per_step;
   j["step_time_s"] = r.step_time_s;
   j["tokens_per_s"] = r.tokens_per_step / r.step_time_s;

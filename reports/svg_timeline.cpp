@@ -95,6 +95,7 @@ TimelineGroup timeline_group(sim::OpCategory category) {
     case C::kA2aCombine:
       return TimelineGroup::kAllToAll;
     case C::kTpAllReduce:
+    case C::kTpGather:
       return TimelineGroup::kTpAllReduce;
     case C::kDpAllReduce:
     case C::kExpertAllReduce:

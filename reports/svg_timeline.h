@@ -14,7 +14,7 @@ enum class TimelineGroup : int {
   kExpertCompute,     ///< gating, permute, expert FFN
   kOptimizer,
   kAllToAll,      ///< dispatch and combine
-  kTpAllReduce,   ///< tensor-parallel all-reduce
+  kTpAllReduce,   ///< tensor-parallel all-reduce, all-gathers and reduce-scatters
   kGradReduce,    ///< data-parallel and expert gradient all-reduce / reduce-scatter
   kWeightGather,  ///< sharded-weight all-gather
   kPipelineP2p,   ///< pipeline sends and receives

@@ -14,16 +14,23 @@ enum class ExpertPlacement {
 
 /// Parallelism degrees of one run (Megatron-LM / GShard / DeepSpeed-MoE vocabulary).
 ///
-/// devices = data × tensor × pipeline. The expert-parallel group lives inside the data-parallel group
-/// (data % expert == 0): the non-expert weights are replicated over `data`, the experts of each MoE layer are
-/// spread over `expert` devices and replicated data/expert times. With E experts per MoE layer either
-/// E % expert == 0 (each device holds E/expert whole experts, Switch style) or expert % E == 0 (each expert
-/// is sharded over expert/E devices, GLaM/GSPMD style). check_parallelism() enforces all of this.
+/// devices = data × tensor × pipeline. The MoE layers fold the tensor × data devices of a stage again
+/// (Megatron-Core's MoE parallel folding, Liu et al. 2025, arXiv:2504.14960): expert-tensor ×
+/// expert × expert-data = tensor × data. The non-expert weights are replicated over `data`; each expert is
+/// split over `expert_tensor` devices, the experts of a layer are spread over `expert` such shards and the
+/// whole set is replicated tensor·data / (expert·expert_tensor) times. With the default expert_tensor =
+/// tensor this is the classic layout: the expert-parallel group lives inside the data-parallel group. With E
+/// experts per MoE layer either E % expert == 0 (each device holds E/expert whole experts, Switch style) or
+/// expert % E == 0 (each expert is sharded over expert/E devices, GLaM/GSPMD style). check_parallelism()
+/// enforces all of this.
 struct ParallelismSpec {
   std::int64_t data = 1;  ///< data-parallel degree (required in YAML)
   std::int64_t expert =
       1;  ///< expert-parallel degree, a divisor of `data` (default 1: no expert parallelism)
-  std::int64_t tensor = 1;    ///< tensor (Megatron intra-layer) degree (default 1)
+  std::int64_t tensor = 1;  ///< tensor (Megatron intra-layer) degree (default 1)
+  /// Expert tensor-parallel degree (Megatron `--expert-tensor-parallel-size`): each expert's FFN split over
+  /// this many devices; 0 = unset, which means `tensor`. Read it through expert_tensor_degree().
+  std::int64_t expert_tensor = 0;
   std::int64_t pipeline = 1;  ///< pipeline stages (default 1)
   std::int64_t micro_batches =
       1;  ///< micro-batches per step per pipeline (default 1; required if pipeline > 1)
@@ -48,6 +55,9 @@ struct ParallelismSpec {
   std::vector<std::int64_t> stage_layers;
   bool balance_stages = false;
   bool shard_weights() const { return zero >= 3; }
+  std::int64_t expert_tensor_degree() const { return expert_tensor > 0 ? expert_tensor : tensor; }
+  /// Replicas of each expert shard: the expert-data-parallel degree.
+  std::int64_t expert_data() const { return data * tensor / (expert * expert_tensor_degree()); }
 
   std::int64_t devices() const { return data * tensor * pipeline; }
 };

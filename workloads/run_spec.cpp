@@ -127,12 +127,29 @@ void check_parallelism(const RunSpec& run, std::int64_t device_count, const Yaml
                 ") = " + n(p.devices()) + " devices, but the cluster has " + n(device_count) +
                 "; the degrees must multiply to the device count");
   }
-  if (p.data % p.expert != 0) {
+  const std::int64_t etp = p.expert_tensor_degree();
+  if (p.expert_tensor > 0 && (p.tensor * p.data) % (p.expert * p.expert_tensor) != 0) {
+    fail_at(root, "parallelism", "expert_tensor",
+            "expert (" + n(p.expert) + ") x expert_tensor (" + n(p.expert_tensor) +
+                ") must divide tensor x data (" + n(p.tensor * p.data) +
+                "): the MoE layers fold a stage's tensor x data devices into expert-tensor x expert x "
+                "expert-data groups; got " +
+                n(p.expert * p.expert_tensor));
+  }
+  if (p.expert_tensor == 0 && p.data % p.expert != 0) {
     fail_at(root, "parallelism", "expert",
             "expected a divisor of parallelism.data (" + n(p.data) +
                 "): the expert-parallel group lives inside "
-                "the data-parallel group; got " +
+                "the data-parallel group (or set parallelism.expert_tensor to fold tensor ranks into it); "
+                "got " +
                 n(p.expert));
+  }
+  if (p.expert_tensor > 1 && !m.is_moe()) {
+    fail_at(root, "parallelism", "expert_tensor", "expected 1: model '" + m.name + "' is dense (no experts)");
+  }
+  if (m.is_moe() && p.expert_tensor > 1 && m.expert_d_ff % etp != 0) {
+    fail_at(root, "parallelism", "expert_tensor",
+            "expected a divisor of the experts' d_ff (" + n(m.expert_d_ff) + "), got " + n(etp));
   }
   if (p.expert > 1 && !m.is_moe()) {
     fail_at(root, "parallelism", "expert", "expected 1: model '" + m.name + "' is dense (no experts)");

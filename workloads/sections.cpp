@@ -11,6 +11,7 @@ ParallelismSpec parse_parallelism_section(const YamlMap& s) {
   p.data = s.integer("data", Bound::kPositive, limits::kMaxDevices);
   p.expert = s.optional_integer("expert", Bound::kPositive, limits::kMaxExpertGroup).value_or(1);
   p.tensor = s.optional_integer("tensor", Bound::kPositive, limits::kMaxDevices).value_or(1);
+  p.expert_tensor = s.optional_integer("expert_tensor", Bound::kPositive, limits::kMaxDevices).value_or(0);
   p.pipeline = s.optional_integer("pipeline", Bound::kPositive, limits::kMaxDevices).value_or(1);
   if (p.pipeline > 1 && !s.has("micro_batches")) {
     s.fail("micro_batches",
@@ -36,8 +37,8 @@ ParallelismSpec parse_parallelism_section(const YamlMap& s) {
     else
       p.stage_layers = s.integer_list("stage_layers", Bound::kPositive);
   }
-  s.finish({"data", "expert", "tensor", "pipeline", "micro_batches", "expert_placement", "shard_weights",
-            "zero", "sequence_parallel", "virtual_stages", "stage_layers"});
+  s.finish({"data", "expert", "tensor", "expert_tensor", "pipeline", "micro_batches", "expert_placement",
+            "shard_weights", "zero", "sequence_parallel", "virtual_stages", "stage_layers"});
   return p;
 }
 

@@ -38,13 +38,13 @@ double received_copies(const workloads::RunSpec& run, const ExpertLoad& load, in
 
 int BuiltStep::real_device(int simulated) const {
   const int stage = simulated / experts_simulated, i = simulated % experts_simulated;
-  return layout.device(stage, i * (layout.expert / experts_simulated), 0);
+  return layout.expert_device(stage, 0, i * (layout.expert / experts_simulated), 0);
 }
 
 int BuiltStep::simulated_device(int real) const {
   const int stage = real / (layout.tensor * layout.data);
-  const int data_rank = real / layout.tensor % layout.data;
-  return stage * experts_simulated + data_rank % layout.expert / (layout.expert / experts_simulated);
+  const int member = real % (layout.tensor * layout.data) / layout.expert_tensor % layout.expert;
+  return stage * experts_simulated + member / (layout.expert / experts_simulated);
 }
 
 std::optional<RoutingStructure> routing_structure(const workloads::RunSpec& run, int devices_per_node) {
@@ -61,9 +61,9 @@ std::optional<RoutingStructure> routing_structure(const workloads::RunSpec& run,
                           std::to_string(experts) + "), got " + std::to_string(ep));
   RoutingStructure st;
   st.member_node.resize(static_cast<std::size_t>(ep));
-  for (int i = 0; i < ep; ++i)  // RankLayout::device(0, i, 0) = i x tensor
+  for (int i = 0; i < ep; ++i)  // RankLayout::expert_device(0, 0, i, 0) = i x expert_tensor
     st.member_node[static_cast<std::size_t>(i)] =
-        i * static_cast<int>(p.tensor) / std::max(1, devices_per_node);
+        i * static_cast<int>(p.expert_tensor_degree()) / std::max(1, devices_per_node);
   const int first_node = st.member_node.front();
   for (auto& n : st.member_node) n -= first_node;
   const int per = std::max(1, experts / ep);

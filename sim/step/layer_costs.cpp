@@ -29,6 +29,7 @@ LayerCosts::LayerCosts(const workloads::RunSpec& run, const workloads::ModelAcco
       m_(run.model),
       tokens_(tokens),
       tp_(std::max(1, tensor)),
+      etp_(static_cast<int>(std::max<std::int64_t>(1, run.parallelism.expert_tensor_degree()))),
       a_(compute.activation_bytes()) {}
 
 double LayerCosts::block_flops(LayerKind kind, Stack stack) const {
@@ -182,7 +183,7 @@ kernels::KernelShape LayerCosts::moe_shape(double tokens, int experts) const {
   kernels::KernelShape s;
   s.tokens = static_cast<std::int64_t>(std::max(0.0, tokens));
   s.d_model = static_cast<int>(m_.d_model);
-  s.d_ff = static_cast<int>(m_.expert_d_ff);
+  s.d_ff = static_cast<int>(m_.expert_d_ff / etp_);  // the expert-tensor rank's slice
   s.experts = std::max(1, experts);
   s.k = static_cast<int>(m_.top_k);
   s.glu = m_.expert_gated;
@@ -243,7 +244,7 @@ BlockCost LayerCosts::moe_dispatch(double routed, int local_experts, bool backwa
 BlockCost LayerCosts::moe_experts(double copies, int local_experts, bool backward) const {
   const double k = static_cast<double>(std::max<std::int64_t>(1, m_.top_k));
   const auto shape = moe_shape(copies / k, local_experts);
-  const double d = static_cast<double>(m_.d_model), f = static_cast<double>(m_.expert_d_ff);
+  const double d = static_cast<double>(m_.d_model), f = static_cast<double>(m_.expert_d_ff) / etp_;
   const double g = m_.expert_gated ? 2.0 : 1.0, E = std::max(1, local_experts), rows = copies / E;
   const double flops = copies * 2.0 * d * f * (m_.expert_gated ? 3.0 : 2.0);
   KernelTime fwd = c_.moe_kernel(KernelKind::kExpertUp, shape);

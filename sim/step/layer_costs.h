@@ -55,7 +55,8 @@ class LayerCosts {
   BlockCost moe_gate(double routed, bool backward) const;
   /// MoE: the dispatch permutation of the `routed` tokens (backward: its gradient, a gather-sum).
   BlockCost moe_dispatch(double routed, int local_experts, bool backward) const;
-  /// MoE: the local experts' FFN on the `copies` token copies this device received.
+  /// MoE: the local experts' FFN on the `copies` token copies this device computes (with expert tensor
+  /// parallelism, those its expert-tensor group received, on this rank's slice of d_ff).
   BlockCost moe_experts(double copies, int local_experts, bool backward) const;
   /// MoE: the combine (weighted sum of each token's k expert outputs) and the dropout + residual add.
   BlockCost moe_combine(double routed, int local_experts, bool backward) const;
@@ -93,6 +94,7 @@ class LayerCosts {
   const workloads::ModelSpec& m_;
   double tokens_ = 0;
   int tp_ = 1;
+  int etp_ = 1;   ///< expert tensor-parallel degree: each expert's d_ff is split this many ways
   double a_ = 2;  ///< activation bytes
 };
 

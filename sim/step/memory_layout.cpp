@@ -60,20 +60,22 @@ MemoryLayout memory_layout(const workloads::RunSpec& run, const workloads::Model
   MemoryLayout layout;
   layout.dense_params_per_device =
       static_cast<double>(accounting.params_total - accounting.params_experts) / (tp * stages);
+  const double etp = static_cast<double>(p.expert_tensor_degree());
   layout.expert_params_per_device =
-      static_cast<double>(accounting.params_experts) / (static_cast<double>(p.expert) * tp * stages);
+      static_cast<double>(accounting.params_experts) / (static_cast<double>(p.expert) * etp * stages);
   layout.tokens_per_microbatch = static_cast<double>(run.training.global_batch_tokens) /
                                  static_cast<double>(p.data) / static_cast<double>(p.micro_batches);
   if (!m.is_moe()) return layout;
   // The simulated devices of a stage: one per expert-parallel member up to one per expert; with experts
-  // sharded over several members, the first member of each expert's shard group.
+  // sharded over several members, the first member of each expert's shard group. With expert tensor
+  // parallelism a device computes the copies its whole expert-tensor group received (gathered).
   const int ep = static_cast<int>(p.expert);
   const int simulated = static_cast<int>(std::min<std::int64_t>(p.expert, m.experts));
   for (int i = 0; i < simulated; ++i) {
     const int member = m.experts >= p.expert ? i : i * (ep / static_cast<int>(m.experts));
     for (const auto& load : loads)
       layout.expert_copies_per_microbatch =
-          std::max(layout.expert_copies_per_microbatch, received_copies(run, load, member));
+          std::max(layout.expert_copies_per_microbatch, etp * received_copies(run, load, member));
   }
   return layout;
 }

@@ -46,7 +46,8 @@ double lstm_activation_bytes(const workloads::RunSpec& run, const LayerPlan& lp,
   // Selective recomputation of an LSTM-MoE recomputes the experts' hidden layers in backward instead of
   // storing them (Shazeer et al. 2017 App. D, "Memory Optimizations").
   const bool hidden = run.training.recompute != Recompute::kSelective;
-  const double per_copy = (hidden ? 4.0 * static_cast<double>(m.expert_d_ff) : 0.0) + 2.0 * x.h;
+  const double etp = static_cast<double>(run.parallelism.expert_tensor_degree());
+  const double per_copy = (hidden ? 4.0 * static_cast<double>(m.expert_d_ff) / etp : 0.0) + 2.0 * x.h;
   return bytes + layout.expert_copies_per_microbatch * per_copy;
 }
 
@@ -71,8 +72,10 @@ double layer_activation_bytes(const workloads::RunSpec& run, const LayerPlan& lp
     const double glu = m.ffn_gated ? 1.5 : 1.0;  // a gated FFN stores both input projections
     return bytes + 4.0 * x.s * x.b * static_cast<double>(m.d_ff) * glu / x.t;
   }
+  // Each expert's hidden layer is split over the expert-tensor group, whose gathered copies it computes.
   const double glu = m.expert_gated ? 1.5 : 1.0;
-  const double per_copy = 4.0 * static_cast<double>(m.expert_d_ff) * glu + 2.0 * x.h;
+  const double etp = static_cast<double>(run.parallelism.expert_tensor_degree());
+  const double per_copy = 4.0 * static_cast<double>(m.expert_d_ff) / etp * glu + 2.0 * x.h;
   const double router_logits = 4.0 * x.s * x.b * static_cast<double>(m.experts) / x.t;  // fp32
   return bytes + layout.expert_copies_per_microbatch * per_copy + router_logits + shared_expert_bytes(m, x);
 }
@@ -139,6 +142,7 @@ double buffers_bytes(const workloads::RunSpec& run, const MemoryLayout& layout, 
   }
   int communicators = 0;
   for (auto degree : {p.tensor, p.expert, p.data, p.pipeline}) communicators += degree > 1 ? 1 : 0;
+  if (p.expert_tensor_degree() > 1 && p.expert_tensor_degree() != p.tensor) ++communicators;
   bytes += communicators * kNcclBufferBytesPerCommunicator;
   if (p.zero >= 3)  // the gathered weights of the layer computed now and of the one prefetched
     bytes +=
@@ -159,7 +163,7 @@ MemoryBreakdown memory_per_device(const workloads::RunSpec& run, const workloads
   const auto& p = run.parallelism;
   const auto per_param = param_state_bytes(run.training.optimizer, run.training.precision);
   const double dense_replicas = static_cast<double>(p.data);
-  const double expert_replicas = static_cast<double>(p.data) / static_cast<double>(p.expert);
+  const double expert_replicas = static_cast<double>(p.expert_data());
   auto sharded = [&](double bytes_per_param, int from_stage) {
     const double d = p.zero >= from_stage ? dense_replicas : 1.0;
     const double e = p.zero >= from_stage ? expert_replicas : 1.0;
@@ -176,7 +180,8 @@ MemoryBreakdown memory_per_device(const workloads::RunSpec& run, const workloads
     const bool experts = l.kind == workloads::LayerKind::kMoeFfn;
     // ZeRO-3 gathers only what it shards: experts with one replica (expert degree = data) stay whole.
     if (experts && expert_replicas <= 1) continue;
-    const double split = static_cast<double>(p.tensor) * (experts ? static_cast<double>(p.expert) : 1.0);
+    const double split =
+        experts ? static_cast<double>(p.expert * p.expert_tensor_degree()) : static_cast<double>(p.tensor);
     largest_layer = std::max(largest_layer, static_cast<double>(l.params) / split);
   }
   out.buffers_bytes = buffers_bytes(run, layout, largest_layer);

@@ -99,9 +99,12 @@ collectives::CollectiveOp data_parallel_op(Kind kind) {
   switch (kind) {
     case Kind::kDpReduceScatter:
     case Kind::kExpertReduceScatter:
+    case Kind::kExpertTpReduceScatter:
       return collectives::CollectiveOp::kReduceScatter;
     case Kind::kDpAllGather:
     case Kind::kExpertAllGather:
+    case Kind::kExpertTpAllGather:
+    case Kind::kTpAllGather:
       return collectives::CollectiveOp::kAllGather;
     default:
       return collectives::CollectiveOp::kAllReduce;
@@ -131,15 +134,25 @@ int step_devices(const RankLayout& L) {
 std::vector<std::vector<int>> groups_of(const NetworkDemand& d, const RankLayout& L) {
   std::vector<std::vector<int>> groups;
   switch (d.kind) {
-    case Kind::kAllToAll:
-      for (int g = 0; g < L.data / L.expert; ++g)
-        for (int t = 0; t < L.tensor; ++t) {
+    case Kind::kAllToAll:  // the members of one expert-data replica at one expert-tensor rank
+      for (int g = 0; g < L.expert_data(); ++g)
+        for (int t = 0; t < L.expert_tensor; ++t) {
           std::vector<int> group;
-          for (int i = 0; i < L.expert; ++i) group.push_back(L.device(d.stage, g * L.expert + i, t));
+          for (int i = 0; i < L.expert; ++i) group.push_back(L.expert_device(d.stage, g, i, t));
+          groups.push_back(std::move(group));
+        }
+      break;
+    case Kind::kExpertTpAllGather:  // the devices holding the shards of one member's experts
+    case Kind::kExpertTpReduceScatter:
+      for (int g = 0; g < L.expert_data(); ++g)
+        for (int i = 0; i < L.expert; ++i) {
+          std::vector<int> group;
+          for (int t = 0; t < L.expert_tensor; ++t) group.push_back(L.expert_device(d.stage, g, i, t));
           groups.push_back(std::move(group));
         }
       break;
     case Kind::kTpAllReduce:
+    case Kind::kTpAllGather:
       for (int r = 0; r < L.data; ++r) {
         std::vector<int> group;
         for (int t = 0; t < L.tensor; ++t) group.push_back(L.device(d.stage, r, t));
@@ -155,13 +168,13 @@ std::vector<std::vector<int>> groups_of(const NetworkDemand& d, const RankLayout
         groups.push_back(std::move(group));
       }
       break;
-    case Kind::kExpertAllReduce:  // replicas of the same experts: data ranks equal modulo the expert degree
+    case Kind::kExpertAllReduce:  // replicas of the same expert shard: one per expert-data rank
     case Kind::kExpertReduceScatter:
     case Kind::kExpertAllGather:
-      for (int t = 0; t < L.tensor; ++t)
+      for (int t = 0; t < L.expert_tensor; ++t)
         for (int m = 0; m < L.expert; ++m) {
           std::vector<int> group;
-          for (int r = m; r < L.data; r += L.expert) group.push_back(L.device(d.stage, r, t));
+          for (int g = 0; g < L.expert_data(); ++g) group.push_back(L.expert_device(d.stage, g, m, t));
           groups.push_back(std::move(group));
         }
       break;

@@ -23,7 +23,7 @@ std::pair<double, double> Builder::layer_params(const LayerPlan& lp) const {
   double experts = 0;
   if (lp.moe)
     if (const auto* c = find_cost(acc_, LayerKind::kMoeFfn, lp.stack))
-      experts = static_cast<double>(c->params) / out_.layout.expert;
+      experts = static_cast<double>(c->params) / (out_.layout.expert * out_.layout.expert_tensor);
   return {dense / tp_, experts};
 }
 
@@ -62,7 +62,7 @@ void Builder::gradient_ready(int stage, int layer, double dense_params, double e
     grad_ops_.insert(grad_ops_.end(), ids.begin(), ids.end());
     dense_bucket_ = 0;
   }
-  if (out_.layout.data / out_.layout.expert > 1 && expert_bucket_ > 0 && (flush || expert_bucket_ >= cap)) {
+  if (out_.layout.expert_data() > 1 && expert_bucket_ > 0 && (flush || expert_bucket_ >= cap)) {
     const auto kind =
         zero ? NetworkDemand::Kind::kExpertReduceScatter : NetworkDemand::Kind::kExpertAllReduce;
     const auto ids = collective(devs, prev, OpCategory::kExpertAllReduce,
@@ -85,7 +85,7 @@ void Builder::gather_weights(int stage, int layer, const LayerPlan& lp, int mb, 
     gathered.push_back(collective(devs, prefetch_after_, OpCategory::kParamAllGather,
                                   demand(NetworkDemand::Kind::kDpAllGather, -1, stage, dense * dtype_),
                                   backward, layer, mb));
-  if (out_.layout.data / out_.layout.expert > 1 && experts > 0)
+  if (out_.layout.expert_data() > 1 && experts > 0)
     gathered.push_back(collective(devs, prefetch_after_, OpCategory::kParamAllGather,
                                   demand(NetworkDemand::Kind::kExpertAllGather, -1, stage, experts * dtype_),
                                   backward, layer, mb));
@@ -109,7 +109,7 @@ void Builder::gather_after_optimizer(int stage, const std::vector<int>& devs,
   if (out_.layout.data > 1 && dense > 0)
     collective(devs, opt, OpCategory::kParamAllGather,
                demand(NetworkDemand::Kind::kDpAllGather, -1, stage, dense * dtype_), true, -1, micro_ - 1);
-  if (out_.layout.data / out_.layout.expert > 1 && experts > 0)
+  if (out_.layout.expert_data() > 1 && experts > 0)
     collective(devs, opt, OpCategory::kParamAllGather,
                demand(NetworkDemand::Kind::kExpertAllGather, -1, stage, experts * dtype_), true, -1,
                micro_ - 1);

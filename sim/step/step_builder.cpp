@@ -27,7 +27,7 @@ Builder::Builder(const workloads::RunSpec& run, const workloads::ModelAccounting
   out_.loads = std::move(loads);
   const auto& p = run.parallelism;
   out_.layout = {static_cast<int>(p.data), static_cast<int>(p.tensor), static_cast<int>(p.pipeline),
-                 static_cast<int>(p.expert)};
+                 static_cast<int>(p.expert), static_cast<int>(p.expert_tensor_degree())};
   stages_ = out_.layout.pipeline;
   micro_ = static_cast<int>(p.micro_batches);
   tp_ = out_.layout.tensor;
@@ -124,13 +124,14 @@ double Builder::dense_params_per_device() const {
 }
 
 double Builder::expert_params_per_device() const {
-  return static_cast<double>(acc_.params_experts) / (static_cast<double>(out_.layout.expert) * tp_ * stages_);
+  return static_cast<double>(acc_.params_experts) /
+         (static_cast<double>(out_.layout.expert) * out_.layout.expert_tensor * stages_);
 }
 
 double Builder::params_per_device() const {
   const bool sharded = run_.parallelism.zero >= 1;
   const double dense_replicas = sharded ? out_.layout.data : 1.0;
-  const double expert_replicas = sharded ? static_cast<double>(out_.layout.data) / out_.layout.expert : 1.0;
+  const double expert_replicas = sharded ? static_cast<double>(out_.layout.expert_data()) : 1.0;
   return dense_params_per_device() / dense_replicas + expert_params_per_device() / expert_replicas;
 }
 

@@ -23,10 +23,13 @@ struct NetworkDemand {
     kDpAllReduce,
     kExpertAllReduce,
     kP2p,
-    kDpReduceScatter,      ///< ZeRO >= 1: dense gradients over the data-parallel group
-    kExpertReduceScatter,  ///< ZeRO >= 1: expert gradients over the expert's replicas
-    kDpAllGather,          ///< ZeRO: dense weights over the data-parallel group
-    kExpertAllGather,      ///< ZeRO: expert weights over the expert's replicas
+    kDpReduceScatter,        ///< ZeRO >= 1: dense gradients over the data-parallel group
+    kExpertReduceScatter,    ///< ZeRO >= 1: expert gradients over the expert's replicas
+    kDpAllGather,            ///< ZeRO: dense weights over the data-parallel group
+    kExpertAllGather,        ///< ZeRO: expert weights over the expert's replicas
+    kExpertTpAllGather,      ///< received token copies gathered over the expert-tensor group
+    kExpertTpReduceScatter,  ///< the experts' partial outputs reduce-scattered over the expert-tensor group
+    kTpAllGather,            ///< the MoE output gathered over the tensor group (no sequence parallelism)
   };
   Kind kind = Kind::kAllToAll;
   int draw = -1;           ///< routing draw (all-to-all)
@@ -36,11 +39,18 @@ struct NetworkDemand {
 };
 
 /// Rank layout of the real cluster: tensor ranks fastest (inside a node), then data, then pipeline stages
-/// (Megatron-LM's default order, Narayanan et al. 2021 §3).
+/// (Megatron-LM's default order, Narayanan et al. 2021 §3). The MoE layers fold the tensor × data ranks of
+/// a stage again, expert-tensor ranks fastest, then expert-parallel members, then expert-data replicas
+/// (Megatron-Core's MoE parallel folding); with expert_tensor = tensor both orders name the same devices.
 struct RankLayout {
-  int data = 1, tensor = 1, pipeline = 1, expert = 1;
+  int data = 1, tensor = 1, pipeline = 1, expert = 1, expert_tensor = 1;
   int device(int stage, int data_rank, int tensor_rank) const {
     return (stage * data + data_rank) * tensor + tensor_rank;
+  }
+  /// Replicas of each expert shard.
+  int expert_data() const { return data * tensor / (expert * expert_tensor); }
+  int expert_device(int stage, int expert_data_rank, int member, int expert_tensor_rank) const {
+    return stage * data * tensor + (expert_data_rank * expert + member) * expert_tensor + expert_tensor_rank;
   }
 };
 

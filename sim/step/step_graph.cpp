@@ -26,6 +26,8 @@ std::string_view category_name(OpCategory category) {
       return "a2a_combine";
     case OpCategory::kTpAllReduce:
       return "tp_allreduce";
+    case OpCategory::kTpGather:
+      return "tp_gather";
     case OpCategory::kDpAllReduce:
       return "dp_allreduce";
     case OpCategory::kExpertAllReduce:
@@ -70,6 +72,7 @@ Stream communicator_stream(OpCategory category) {
     case OpCategory::kA2aCombine:
       return Stream::kEp;
     case OpCategory::kTpAllReduce:
+    case OpCategory::kTpGather:
       return Stream::kTp;
     case OpCategory::kDpAllReduce:
       return Stream::kDp;
@@ -86,7 +89,7 @@ Stream communicator_stream(OpCategory category) {
 
 bool is_communication(OpCategory c) {
   return c == OpCategory::kA2aDispatch || c == OpCategory::kA2aCombine || c == OpCategory::kTpAllReduce ||
-         c == OpCategory::kDpAllReduce || c == OpCategory::kExpertAllReduce ||
+         c == OpCategory::kTpGather || c == OpCategory::kDpAllReduce || c == OpCategory::kExpertAllReduce ||
          c == OpCategory::kPipelineP2p || c == OpCategory::kParamAllGather;
 }
 

@@ -19,7 +19,9 @@ enum class OpCategory : std::uint8_t {
   kOptimizer,
   kA2aDispatch,
   kA2aCombine,
-  kTpAllReduce,      ///< Megatron tensor-parallel all-reduce
+  kTpAllReduce,  ///< Megatron tensor-parallel all-reduce
+  kTpGather,     ///< around the experts: the expert-tensor group's all-gather of received tokens and
+              ///< reduce-scatter of their outputs; the MoE output's all-gather without sequence parallelism
   kDpAllReduce,      ///< data-parallel gradient all-reduce (or reduce-scatter, ZeRO >= 1) of dense parameters
   kExpertAllReduce,  ///< gradient all-reduce (or reduce-scatter, ZeRO >= 1) of expert parameters
   kPipelineP2p,      ///< activation / gradient send between pipeline stages

@@ -131,30 +131,51 @@ void Builder::moe_block(int stage, int layer, int mb, bool backward, const std::
     }
   }
   // Expert FFN on the tokens this device received (the slowest expert sets the pace at the next
-  // all-to-all).
+  // all-to-all). With expert tensor parallelism each expert's FFN is split over the expert-tensor group:
+  // its members all-gather the copies they received, compute them on their slice of d_ff and
+  // reduce-scatter the partial outputs (Megatron-Core's all-to-all token dispatcher; in backward the
+  // gradients take the same two collectives). All groups run them at once, priced at the busiest member's
+  // bytes: every member waits for the busiest one at the combine all-to-all anyway.
+  const int etp = out_.layout.expert_tensor;
+  std::vector<double> copies(devs.size());
+  double busiest = 0;
+  for (int i = 0; i < sim_per_stage_; ++i) {
+    const int member = m_.experts >= ep ? i : i * (ep / static_cast<int>(m_.experts));
+    copies[static_cast<std::size_t>(i)] = etp * received_copies(run_, load, member);
+    busiest = std::max(busiest, copies[static_cast<std::size_t>(i)]);
+  }
+  const double gathered_bytes = busiest * static_cast<double>(m_.d_model) * dtype_;
+  if (etp > 1)
+    prev = collective(devs, prev, OpCategory::kTpGather,
+                      demand(NetworkDemand::Kind::kExpertTpAllGather, -1, stage, gathered_bytes), backward,
+                      layer, mb);
   for (int i = 0; i < sim_per_stage_; ++i) {
     const auto u = static_cast<std::size_t>(i);
-    const int member = m_.experts >= ep ? i : i * (ep / static_cast<int>(m_.experts));
-    const double copies = received_copies(run_, load, member);
-    const BlockCost experts = costs_->moe_experts(copies, local_experts, backward);
+    const BlockCost experts = costs_->moe_experts(copies[u], local_experts, backward);
     const Op op = compute_op(devs[u], OpCategory::kExpertFfn, experts, backward, layer, mb);
     std::vector<std::int32_t> deps;
     for (auto d : {prev[u], shared[u]})
       if (d >= 0) deps.push_back(d);
     prev[u] = out_.graph.add(op, deps);
   }
+  if (etp > 1)
+    prev = collective(devs, prev, OpCategory::kTpGather,
+                      demand(NetworkDemand::Kind::kExpertTpReduceScatter, -1, stage, gathered_bytes),
+                      backward, layer, mb);
   prev = collective(devs, prev, backward ? OpCategory::kA2aDispatch : OpCategory::kA2aCombine, a2a_back,
                     backward, layer, mb);
   const BlockCost comb = costs_->moe_combine(tokens, local_experts, backward);
   for (int i = 0; i < sim_per_stage_; ++i) {
     chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kPermute, comb, backward, layer, mb));
   }
-  // Experts are tensor-parallel too: their partial outputs are reduced over the tensor group like a dense
-  // FFN's (an all-gather + reduce-scatter pair moves the bytes of one all-reduce).
-  if (tp_ > 1) {
-    const auto d = demand(NetworkDemand::Kind::kTpAllReduce, -1, stage,
+  // Each tensor rank routed its own 1/tensor of the tokens. With sequence parallelism that is the layer's
+  // layout already; without it the tensor group all-gathers the outputs back into the replicated
+  // activations the next block expects (in backward, the input gradients), like Megatron's
+  // gather_from_tensor_model_parallel_region.
+  if (tp_ > 1 && !run_.parallelism.sequence_parallel) {
+    const auto d = demand(NetworkDemand::Kind::kTpAllGather, -1, stage,
                           out_.tokens_per_microbatch * m_.d_model * dtype_);
-    prev = collective(devs, prev, OpCategory::kTpAllReduce, d, backward, layer, mb,
+    prev = collective(devs, prev, OpCategory::kTpGather, d, backward, layer, mb,
                       run_.simulation.overlap.tp_comm);
   }
 }

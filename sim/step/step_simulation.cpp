@@ -153,7 +153,11 @@ int group_ranks(const RankLayout& layout, const NetworkDemand& demand) {
     case Kind::kAllToAll:
       return layout.expert;
     case Kind::kTpAllReduce:
+    case Kind::kTpAllGather:
       return layout.tensor;
+    case Kind::kExpertTpAllGather:
+    case Kind::kExpertTpReduceScatter:
+      return layout.expert_tensor;
     case Kind::kDpAllReduce:
     case Kind::kDpReduceScatter:
     case Kind::kDpAllGather:
@@ -161,7 +165,7 @@ int group_ranks(const RankLayout& layout, const NetworkDemand& demand) {
     case Kind::kExpertAllReduce:
     case Kind::kExpertReduceScatter:
     case Kind::kExpertAllGather:
-      return layout.data / std::max(1, layout.expert);
+      return layout.expert_data();
     case Kind::kP2p:
       return 2;
   }

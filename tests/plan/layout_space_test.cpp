@@ -147,6 +147,7 @@ TEST(LayoutSpace, OverridesGiveTheLayoutToSimulate) {
                                           "parallelism.data=4",
                                           "parallelism.expert=4",
                                           "parallelism.tensor=2",
+                                          "parallelism.expert_tensor=2",
                                           "parallelism.pipeline=2",
                                           "parallelism.micro_batches=8",
                                           "parallelism.virtual_stages=2",

@@ -300,6 +300,36 @@ TEST(RunSpecErrors, ExpertsMustDivideOverTheExpertGroup) {
   EXPECT_HAS(msg, "dense");
 }
 
+TEST(RunSpecErrors, ExpertTensorMustFoldIntoTheTensorAndDataRanks) {
+  // 4 tensor x 16 data ranks = 64 devices a stage: expert 32 x expert_tensor 2 = 64 folds into them, and so
+  // does 32 x 1 (two expert-data replicas); 32 x 4 = 128 does not.
+  const auto with = [&](const std::string& etp) {
+    return replace(replace(replace(kBase, "data: 64", "data: 16"), "expert: 64", "expert: 32"), "training:",
+                   "  tensor: 4\n" + (etp.empty() ? "" : "  expert_tensor: " + etp + "\n") + "training:");
+  };
+  EXPECT_EQ(error_of(with("2")), "no error");
+  EXPECT_EQ(error_of(with("1")), "no error");
+  std::string msg = error_of(with("4"));
+  EXPECT_HAS(msg, "scn.yaml:9: key 'parallelism.expert_tensor'");
+  EXPECT_HAS(msg, "must divide tensor x data (64)");
+  msg = error_of(with("0"));
+  EXPECT_HAS(msg, "parallelism.expert_tensor");
+  // Without expert_tensor the expert group must live inside the data ranks, and the message says how to fold.
+  msg = error_of(with(""));
+  EXPECT_HAS(msg, "scn.yaml:7: key 'parallelism.expert'");
+  EXPECT_HAS(msg, "expert_tensor");
+  msg = error_of(replace(replace(kBase, "preset: switch-base", "preset: gpt3-6.7b"), "expert: 64",
+                         "expert: 1\n  expert_tensor: 2"));
+  EXPECT_HAS(msg, "parallelism.expert_tensor");
+  EXPECT_HAS(msg, "dense");
+  // switch-base experts have d_ff 3,072, which does not split 80 ways.
+  msg = error_of(replace(replace(replace(kBase, "data: 64", "data: 80"), "expert: 64", "expert: 1"),
+                         "training:", "  expert_tensor: 80\ntraining:"),
+                 80);
+  EXPECT_HAS(msg, "parallelism.expert_tensor");
+  EXPECT_HAS(msg, "d_ff (3072)");
+}
+
 TEST(RunSpecErrors, TensorPipelineBatchAndTraceDevices) {
   std::string msg =
       error_of(replace(kBase, "  data: 64\n  expert: 64\n", "  data: 8\n  expert: 8\n  tensor: 8\n"));
