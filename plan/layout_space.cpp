@@ -34,18 +34,22 @@ class Enumerator {
         const std::int64_t d = n / (t * p);
         if (!spec_.rule(Axis::kData).admits(d)) continue;
         if (base_.run.training.global_batch_sequences % d != 0) continue;
-        for (const auto e : divisors(d)) {
-          if (!spec_.rule(Axis::kExpert).admits(e)) continue;
-          if (!m_.is_moe() ? e != 1 : (m_.experts % e != 0 && e % m_.experts != 0)) continue;
-          ParallelismSpec ps = base_.run.parallelism;
-          ps.stage_layers.clear();
-          ps.data = d;
-          ps.tensor = t;
-          ps.pipeline = p;
-          ps.expert = e;
-          ps.expert_tensor = 0;  // the classic layout: each expert split over the tensor ranks
-          micro_batches(n, ps);
-        }
+        // Classic: the expert group inside the data ranks, each expert split over the tensor ranks.
+        // Folded (tensor > 1): whole experts, the expert group taking tensor and data ranks.
+        const std::vector<bool> folds = t > 1 && m_.is_moe() ? spec_.fold_experts : std::vector<bool>{false};
+        for (const bool folded : folds)
+          for (const auto e : divisors(folded ? t * d : d)) {
+            if (!spec_.rule(Axis::kExpert).admits(e)) continue;
+            if (!m_.is_moe() ? e != 1 : (m_.experts % e != 0 && e % m_.experts != 0)) continue;
+            ParallelismSpec ps = base_.run.parallelism;
+            ps.stage_layers.clear();
+            ps.data = d;
+            ps.tensor = t;
+            ps.pipeline = p;
+            ps.expert = e;
+            ps.expert_tensor = folded ? 1 : 0;
+            micro_batches(n, ps);
+          }
       }
     }
     if (rejected) *rejected = rejected_;
@@ -108,8 +112,9 @@ class Enumerator {
 std::string Layout::label(bool with_devices) const {
   const auto& p = parallelism;
   std::ostringstream o;
-  o << "TP" << p.tensor << " PP" << p.pipeline << " EP" << p.expert << " DP" << p.data << " mb"
-    << p.micro_batches;
+  o << "TP" << p.tensor << " PP" << p.pipeline << " EP" << p.expert;
+  if (p.expert_tensor_degree() != p.tensor) o << " ETP" << p.expert_tensor_degree();
+  o << " DP" << p.data << " mb" << p.micro_batches;
   if (p.virtual_stages > 1) o << " v" << p.virtual_stages;
   if (p.balance_stages) o << " auto-stages";
   o << " ZeRO-" << p.zero << " " << workloads::to_string(recompute);
@@ -122,7 +127,9 @@ std::string Layout::short_label(bool with_devices) const {
   const auto& p = parallelism;
   static const char* kRecompute[] = {"none", "sel", "full"};
   std::ostringstream o;
-  o << "T" << p.tensor << " P" << p.pipeline << " E" << p.expert << " D" << p.data << " m" << p.micro_batches;
+  o << "T" << p.tensor << " P" << p.pipeline << " E" << p.expert;
+  if (p.expert_tensor_degree() != p.tensor) o << "/" << p.expert_tensor_degree();
+  o << " D" << p.data << " m" << p.micro_batches;
   if (p.virtual_stages > 1) o << " v" << p.virtual_stages;
   if (p.balance_stages) o << " auto";
   o << " Z" << p.zero << " " << kRecompute[static_cast<int>(recompute)];
@@ -155,7 +162,8 @@ bool Layout::operator==(const Layout& o) const {
   const auto& a = parallelism;
   const auto& b = o.parallelism;
   return devices == o.devices && recompute == o.recompute && a.data == b.data && a.expert == b.expert &&
-         a.tensor == b.tensor && a.pipeline == b.pipeline && a.micro_batches == b.micro_batches &&
+         a.tensor == b.tensor && a.expert_tensor_degree() == b.expert_tensor_degree() &&
+         a.pipeline == b.pipeline && a.micro_batches == b.micro_batches &&
          a.virtual_stages == b.virtual_stages && a.zero == b.zero &&
          a.sequence_parallel == b.sequence_parallel && a.balance_stages == b.balance_stages &&
          a.stage_layers == b.stage_layers;

@@ -18,17 +18,19 @@ struct Layout {
   workloads::ParallelismSpec parallelism;  ///< stage_layers is never listed: even, or balanced (auto)
   workloads::Recompute recompute = workloads::Recompute::kNone;
 
-  /// "TP2 PP4 EP8 DP128 mb16 v2 ZeRO-1 selective SP" (+ "auto-stages", "@512 GPUs" when asked).
+  /// "TP2 PP4 EP8 DP128 mb16 v2 ZeRO-1 selective SP" (+ "ETP1" after EP when the experts are not split
+  /// over the tensor ranks, "auto-stages", "@512 GPUs" when asked).
   std::string label(bool with_devices = false) const;
-  /// "T2 P4 E8 D32 m16 v2 Z1 sel SP": the same in about 25 characters, for charts and tables.
+  /// "T2 P4 E8 D32 m16 v2 Z1 sel SP" ("E8/1" folded): the same in about 25 characters, for charts.
   std::string short_label(bool with_devices = false) const;
   /// The `--set` overrides that give this layout to `moesim simulate` on the same scenario file.
   std::vector<std::string> overrides() const;
   /// The degrees whose layouts share most collectives (same groups, same gradient buckets): the unit of
   /// work handed to one process, so that its cache of collective prices is reused.
-  std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t> group_key() const {
+  std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t> group_key()
+      const {
     const auto& p = parallelism;
-    return {devices, p.tensor, p.pipeline, p.data, p.expert};
+    return {devices, p.tensor, p.pipeline, p.data, p.expert, p.expert_tensor_degree()};
   }
   bool operator==(const Layout& o) const;
 };
@@ -40,7 +42,8 @@ sim::Scenario apply_layout(const sim::Scenario& base, const Layout& layout);
 /// Every layout of `spec` on the cluster of `base` (whose own parallelism is ignored), in a fixed order:
 ///  - tensor divides the model's heads (and the devices of a node with tensor_within_node), pipeline the
 ///    devices left, data = devices / (tensor × pipeline);
-///  - expert divides data, and experts divide over it or it over the experts (1 for a dense model);
+///  - expert divides data (each expert split over the tensor ranks) or, folded with tensor > 1
+///    (expert_tensor 1), tensor × data; experts divide over it or it over the experts (1 for a dense model);
 ///  - micro-batches divide the sequences each data rank gets; virtual stages as the interleaved schedule
 ///    requires (pipeline > 1, micro-batches a multiple of pipeline, pipeline × virtual dividing the layers);
 ///  - even stages need pipeline to divide the layers, balanced ones (auto) at most one stage per layer;

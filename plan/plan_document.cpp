@@ -101,16 +101,20 @@ void print_table(std::ostream& out, const nlohmann::json& doc) {
   const auto& layouts = doc.at("layouts");
   const std::size_t top = std::min<std::size_t>(doc.at("top").get<std::size_t>(), layouts.size());
   const bool many = doc.at("devices").size() > 1;
-  out << std::left << std::setw(5) << "rank" << std::setw(many ? 50 : 44) << "layout" << std::right
-      << std::setw(11) << "step" << std::setw(8) << "MFU" << std::setw(11) << "mem/dev" << std::setw(11)
-      << "exposed" << std::setw(11) << "a2a" << std::setw(11) << "allreduce" << std::setw(11) << "energy"
-      << std::setw(13) << "cost/run"
+  int width = many ? 50 : 44;  // the layout column: as wide as the longest label shown, and a space
+  for (std::size_t i = 0; i < top; ++i)
+    width = std::max(width,
+                     static_cast<int>(layout_from_json(layouts[i], "plan document").label(many).size()) + 1);
+  out << std::left << std::setw(5) << "rank" << std::setw(width) << "layout" << std::right << std::setw(11)
+      << "step" << std::setw(8) << "MFU" << std::setw(11) << "mem/dev" << std::setw(11) << "exposed"
+      << std::setw(11) << "a2a" << std::setw(11) << "allreduce" << std::setw(11) << "energy" << std::setw(13)
+      << "cost/run"
       << "\n";
   for (std::size_t i = 0; i < top; ++i) {
     const auto& l = layouts[i];
     const Layout layout = layout_from_json(l, "plan document");
     const auto cost = reports::number_at(l, "cost_usd_run");
-    out << std::left << std::setw(5) << l.at("rank").get<std::size_t>() << std::setw(many ? 50 : 44)
+    out << std::left << std::setw(5) << l.at("rank").get<std::size_t>() << std::setw(width)
         << layout.label(many) << std::right << std::setw(11)
         << format_value(Measure::kSeconds, l.at("step_time_s").get<double>()) << std::setw(8)
         << format_value(Measure::kFraction, l.at("mfu").get<double>()) << std::setw(11)

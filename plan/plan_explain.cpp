@@ -62,6 +62,7 @@ std::string layout_differences(const Layout& a, const Layout& b) {
   num("tensor", p.tensor, q.tensor);
   num("pipeline", p.pipeline, q.pipeline);
   num("expert", p.expert, q.expert);
+  num("expert tensor", p.expert_tensor_degree(), q.expert_tensor_degree());
   num("data", p.data, q.data);
   num("micro-batches", p.micro_batches, q.micro_batches);
   num("virtual stages", p.virtual_stages, q.virtual_stages);

@@ -37,6 +37,7 @@ nlohmann::json layout_json(const Layout& layout) {
            {{"data", p.data},
             {"expert", p.expert},
             {"tensor", p.tensor},
+            {"expert_tensor", p.expert_tensor_degree()},
             {"pipeline", p.pipeline},
             {"micro_batches", p.micro_batches},
             {"virtual_stages", p.virtual_stages},
@@ -55,6 +56,9 @@ Layout layout_from_json(const nlohmann::json& j, const std::string& source) {
     s.data = p.at("data").get<std::int64_t>();
     s.expert = p.at("expert").get<std::int64_t>();
     s.tensor = p.at("tensor").get<std::int64_t>();
+    // Written since plans could fold the expert group; 0 (follow tensor) for older documents.
+    s.expert_tensor = p.value("expert_tensor", std::int64_t{0});
+    if (s.expert_tensor == s.tensor) s.expert_tensor = 0;
     s.pipeline = p.at("pipeline").get<std::int64_t>();
     s.micro_batches = p.at("micro_batches").get<std::int64_t>();
     s.virtual_stages = p.at("virtual_stages").get<std::int64_t>();

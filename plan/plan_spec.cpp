@@ -95,8 +95,8 @@ bool AxisRule::admits(std::int64_t value) const {
 
 PlanSpec parse_plan_section(const YamlMap& s) {
   PlanSpec p;
-  std::vector<std::string> known{"objective",         "top",          "devices",           "recompute",
-                                 "sequence_parallel", "stage_layers", "tensor_within_node"};
+  std::vector<std::string> known{"objective",         "top",           "devices",      "recompute",
+                                 "sequence_parallel", "expert_tensor", "stage_layers", "tensor_within_node"};
   if (s.has("objective"))
     p.objective = parse_objective(s.choice("objective", {"time", "cost", "energy"}), s.file(), "");
   p.top = static_cast<int>(s.optional_integer("top").value_or(p.top));
@@ -123,6 +123,9 @@ PlanSpec parse_plan_section(const YamlMap& s) {
     else
       p.sequence_parallel = {s.boolean("sequence_parallel")};
   }
+  if (s.has("expert_tensor"))
+    p.fold_experts =
+        one_or_both<bool>(s, "expert_tensor", {"tensor", "1", "both"}, {{false}, {true}, {false, true}});
   if (s.has("stage_layers"))
     p.stage_split = one_or_both<StageSplit>(
         s, "stage_layers", {"even", "auto", "both"},
@@ -154,6 +157,8 @@ std::string describe(const PlanSpec& spec) {
   if (spec.tensor_within_node) o << "; tensor inside a node";
   if (spec.sequence_parallel.size() > 1) o << "; sequence parallelism on and off";
   if (spec.sequence_parallel == std::vector<bool>{false}) o << "; no sequence parallelism";
+  if (spec.fold_experts == std::vector<bool>{false}) o << "; experts split over the tensor ranks";
+  if (spec.fold_experts == std::vector<bool>{true}) o << "; expert groups folded into the tensor ranks";
   if (spec.stage_split.size() > 1) o << "; even and balanced stages";
   if (spec.stage_split == std::vector<StageSplit>{StageSplit::kAuto}) o << "; stages balanced by FLOPs";
   return o.str();

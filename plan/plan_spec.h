@@ -42,8 +42,8 @@ struct AxisRule {
 enum class StageSplit { kEven, kAuto };
 
 /// The search space and the goal. Defaults: every valid layout of the scenario's cluster with tensor
-/// parallelism inside a node, sequence parallelism whenever tensor > 1, even stages, all three recompute
-/// modes, ZeRO 0-3; the 10 fastest are listed.
+/// parallelism inside a node, sequence parallelism whenever tensor > 1, experts split over the tensor ranks
+/// or folded (expert_tensor 1), even stages, all three recompute modes, ZeRO 0-3; the 10 fastest are listed.
 struct PlanSpec {
   Objective objective = Objective::kTime;
   int top = 10;                       ///< layouts printed (all evaluated ones go to the JSON)
@@ -52,6 +52,9 @@ struct PlanSpec {
   std::vector<workloads::Recompute> recompute{workloads::Recompute::kNone, workloads::Recompute::kSelective,
                                               workloads::Recompute::kFull};
   std::vector<bool> sequence_parallel{true};  ///< tried with tensor > 1 (tensor 1 has none)
+  /// With tensor > 1: each expert split over the tensor ranks (false, the classic layout) and/or whole
+  /// experts on expert groups folded into the tensor x data ranks (true: expert_tensor 1).
+  std::vector<bool> fold_experts{false, true};
   std::vector<StageSplit> stage_split{StageSplit::kEven};
   bool tensor_within_node = true;  ///< the tensor group never leaves a node (NVLink / one host)
 
@@ -64,6 +67,7 @@ struct PlanSpec {
 ///   data | expert | tensor | pipeline | micro_batches | virtual_stages | zero: a value or a list of values
 ///   max_data | max_expert | max_tensor | max_pipeline | max_micro_batches | max_virtual_stages: a bound
 ///   recompute: none | selective | full, or a list       sequence_parallel: true | false | both
+///   expert_tensor: tensor | 1 | both
 ///   stage_layers: even | auto | both                    tensor_within_node: true | false
 /// An unknown key, a wrong type or an out-of-range value throws ConfigError naming file, line and key.
 PlanSpec parse_plan_section(const YamlMap& section);

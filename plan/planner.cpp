@@ -33,12 +33,11 @@ workloads::ModelAccounting account(const workloads::RunSpec& run) {
       run.model, {run.training.sequence_length, workloads::bytes_per_element(run.training.precision)});
 }
 
-/// Units of work: the layouts of one cluster with the same tensor, pipeline, data and expert degrees, in
-/// enumeration order (they share most of their network demands).
+/// Units of work: the layouts of one cluster with the same tensor, pipeline, data, expert and expert-tensor
+/// degrees, in enumeration order (they share most of their network demands).
 std::vector<std::vector<EvaluationTask>> work_units(const PlanProblem& problem, PlanResult& result) {
   const YamlMap root(problem.root, problem.file, "");
-  std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t>, std::size_t>
-      unit_of;
+  std::map<decltype(Layout{}.group_key()), std::size_t> unit_of;
   std::vector<std::vector<EvaluationTask>> units;
   for (std::size_t c = 0; c < problem.clusters.size(); ++c) {
     std::size_t rejected = 0;

@@ -32,27 +32,29 @@ std::set<std::string> brute_force(const PlanProblem& problem) {
       if (n % (t * p) != 0) continue;
       for (std::int64_t e = 1; e <= n; ++e)
         for (std::int64_t m = 1; m <= 64; ++m)
-          for (std::int64_t v = 1; v <= 24; ++v) {
-            Layout l;
-            l.devices = n;
-            l.parallelism = base.run.parallelism;
-            l.parallelism.tensor = t;
-            l.parallelism.pipeline = p;
-            l.parallelism.data = n / (t * p);
-            l.parallelism.expert = e;
-            l.parallelism.micro_batches = m;
-            l.parallelism.virtual_stages = v;
-            l.parallelism.zero = 1;
-            l.parallelism.sequence_parallel = false;
-            l.recompute = workloads::Recompute::kSelective;
-            if (per_node % t != 0) continue;
-            try {
-              workloads::check_parallelism(apply_layout(base, l).run, n, root);
-            } catch (const ConfigError&) {
-              continue;
+          for (std::int64_t v = 1; v <= 24; ++v)
+            for (const std::int64_t etp : {std::int64_t{0}, std::int64_t{1}}) {  // classic, folded
+              Layout l;
+              l.devices = n;
+              l.parallelism = base.run.parallelism;
+              l.parallelism.expert_tensor = etp;
+              l.parallelism.tensor = t;
+              l.parallelism.pipeline = p;
+              l.parallelism.data = n / (t * p);
+              l.parallelism.expert = e;
+              l.parallelism.micro_batches = m;
+              l.parallelism.virtual_stages = v;
+              l.parallelism.zero = 1;
+              l.parallelism.sequence_parallel = false;
+              l.recompute = workloads::Recompute::kSelective;
+              if (per_node % t != 0) continue;
+              try {
+                workloads::check_parallelism(apply_layout(base, l).run, n, root);
+              } catch (const ConfigError&) {
+                continue;
+              }
+              out.insert(l.label(true));
             }
-            out.insert(l.label(true));
-          }
     }
   return out;
 }
@@ -69,6 +71,30 @@ TEST(LayoutSpace, EnumeratesExactlyTheValidLayouts) {
   EXPECT_EQ(labels(layouts).size(), layouts.size()) << "no layout twice";
   EXPECT_EQ(labels(layouts), expected);
   EXPECT_GT(layouts.size(), 100u);
+}
+
+TEST(LayoutSpace, FoldedExpertGroupsTakeTensorRanks) {
+  // With tensor > 1 the folded layouts (whole experts, expert_tensor 1) let the expert group grow past
+  // the data ranks; `expert_tensor: tensor` leaves only the classic ones.
+  const auto both = test::problem_of_file(test::small_moe_path(), {"plan.recompute=none", "plan.zero=0"});
+  const auto classic = test::problem_of_file(
+      test::small_moe_path(), {"plan.recompute=none", "plan.zero=0", "plan.expert_tensor=tensor"});
+  const YamlMap r1(both.root, both.file, ""), r2(classic.root, classic.file, "");
+  bool past_data = false;
+  std::size_t folded = 0;
+  for (const auto& l : enumerate_layouts(both.clusters.front(), r1, both.spec)) {
+    const auto& p = l.parallelism;
+    if (p.expert_tensor_degree() == p.tensor) continue;
+    ++folded;
+    EXPECT_EQ(p.expert_tensor_degree(), 1);
+    EXPECT_GT(p.tensor, 1);
+    EXPECT_NE(l.label().find(" ETP1 "), std::string::npos) << l.label();
+    past_data = past_data || p.expert > p.data;
+  }
+  EXPECT_GT(folded, 0u);
+  EXPECT_TRUE(past_data);
+  for (const auto& l : enumerate_layouts(classic.clusters.front(), r2, classic.spec))
+    EXPECT_EQ(l.parallelism.expert_tensor_degree(), l.parallelism.tensor);
 }
 
 TEST(LayoutSpace, ConstraintsNarrowTheSpace) {

@@ -35,6 +35,7 @@ TEST(PlanSpec, DefaultsSearchEverythingValidWithTensorInsideANode) {
   }
   EXPECT_EQ(p.recompute.size(), 3u);
   EXPECT_EQ(p.sequence_parallel, std::vector<bool>{true});
+  EXPECT_EQ(p.fold_experts, (std::vector<bool>{false, true}));
   EXPECT_TRUE(p.tensor_within_node);
 }
 
@@ -50,6 +51,7 @@ max_micro_batches: 16
 zero: [1, 3]
 recompute: [none, full]
 sequence_parallel: both
+expert_tensor: 1
 stage_layers: auto
 tensor_within_node: false
 )");
@@ -66,6 +68,7 @@ tensor_within_node: false
             (std::vector<workloads::Recompute>{workloads::Recompute::kNone, workloads::Recompute::kFull}));
   EXPECT_EQ(p.sequence_parallel, (std::vector<bool>{false, true}));
   EXPECT_EQ(p.stage_split, std::vector<StageSplit>{StageSplit::kAuto});
+  EXPECT_EQ(p.fold_experts, std::vector<bool>{true});
   EXPECT_FALSE(p.tensor_within_node);
   EXPECT_NE(describe(p).find("tensor in {1, 2, 4}"), std::string::npos) << describe(p);
 }
@@ -86,6 +89,7 @@ TEST(PlanSpec, BadValuesAreErrors) {
   EXPECT_EQ(error_of("recompute: [none, some]").key(), "plan.recompute");
   EXPECT_EQ(error_of("sequence_parallel: maybe").key(), "plan.sequence_parallel");
   EXPECT_EQ(error_of("stage_layers: uneven").key(), "plan.stage_layers");
+  EXPECT_EQ(error_of("expert_tensor: 2").key(), "plan.expert_tensor");
   EXPECT_EQ(error_of("devices: []").key(), "plan.devices");
 }
 

@@ -70,7 +70,8 @@ TEST(PlanVersusSweep, AgreeOnTheBestLayoutOfASmallCase) {
 
   const auto problem = test::problem_of_file(
       path, {"plan.max_tensor=2", "plan.max_pipeline=2", "plan.max_micro_batches=2", "plan.virtual_stages=1",
-             "plan.zero=[0, 3]", "plan.recompute=[none, full]", "plan.sequence_parallel=false"});
+             "plan.zero=[0, 3]", "plan.recompute=[none, full]", "plan.sequence_parallel=false",
+             "plan.expert_tensor=tensor"});  // the sweep's grid has no folded layouts
   SearchOptions options;
   const auto doc = plan_document(problem, search_layouts(problem, options), options);
   const auto& layouts = doc.at("layouts");
