@@ -85,6 +85,11 @@ class Builder {
 
   void moe_block(int stage, int layer, int mb, bool backward, const std::vector<int>& devs,
                  std::vector<std::int32_t>& prev);
+  /// The routed experts of an MoE block on each simulated device, after the dispatch all-to-all (and the
+  /// shared experts' ops in `shared`), with the expert-tensor collectives around them.
+  void routed_experts(int stage, int layer, int mb, bool backward, const ExpertLoad& load,
+                      const std::vector<int>& devs, const std::vector<std::int32_t>& shared,
+                      std::vector<std::int32_t>& prev);
 
   // Parameters of one layer on one device: dense (attention, dense FFN or router) split over the tensor
   // ranks, and the layer's experts held by this device.

@@ -120,8 +120,11 @@ void Builder::moe_block(int stage, int layer, int mb, bool backward, const std::
   prev = collective(devs, permuted, backward ? OpCategory::kA2aCombine : OpCategory::kA2aDispatch, a2a_out,
                     backward, layer, mb);
   // Shared experts need no routing: they run on this device's tokens while the dispatch is in flight
-  // (Megatron-Core's shared-expert overlap; DeepSeek-V3 §3.2.1), and the routed experts follow them.
-  std::vector<std::int32_t> shared(devs.size(), -1);
+  // (Megatron-Core's shared-expert overlap; DeepSeek-V3 §3.2.1), and the routed experts follow them. Split
+  // over the tensor ranks like a dense FFN, their partial outputs are reduced over the tensor group (with
+  // sequence parallelism an all-gather + reduce-scatter pair moving the same bytes), which the block's
+  // output waits for.
+  std::vector<std::int32_t> shared(devs.size(), -1), shared_reduced;
   if (m_.shared_experts > 0) {
     const BlockCost cost = costs_->shared_experts(Stack::kDecoder, backward);
     for (int i = 0; i < sim_per_stage_; ++i) {
@@ -129,14 +132,46 @@ void Builder::moe_block(int stage, int layer, int mb, bool backward, const std::
       const Op op = compute_op(devs[u], OpCategory::kExpertFfn, cost, backward, layer, mb);
       shared[u] = permuted[u] >= 0 ? out_.graph.add(op, {permuted[u]}) : out_.graph.add(op);
     }
+    if (tp_ > 1)
+      shared_reduced = collective(devs, shared, OpCategory::kTpAllReduce,
+                                  demand(NetworkDemand::Kind::kTpAllReduce, -1, stage,
+                                         out_.tokens_per_microbatch * m_.d_model * dtype_),
+                                  backward, layer, mb);
   }
+  routed_experts(stage, layer, mb, backward, load, devs, shared, prev);
+  prev = collective(devs, prev, backward ? OpCategory::kA2aDispatch : OpCategory::kA2aCombine, a2a_back,
+                    backward, layer, mb);
+  const BlockCost comb = costs_->moe_combine(tokens, local_experts, backward);
+  for (int i = 0; i < sim_per_stage_; ++i) {
+    chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kPermute, comb, backward, layer, mb));
+  }
+  for (std::size_t u = 0; u < shared_reduced.size(); ++u) {
+    Op join = compute_op(devs[u], OpCategory::kSync, 0.0, 0.0, backward, layer, mb);
+    prev[u] = out_.graph.add(join, {prev[u], shared_reduced[u]});
+  }
+  // Each tensor rank routed its own 1/tensor of the tokens. With sequence parallelism that is the layer's
+  // layout already; without it the tensor group all-gathers the outputs back into the replicated
+  // activations the next block expects (in backward, the input gradients), like Megatron's
+  // gather_from_tensor_model_parallel_region.
+  if (tp_ > 1 && !run_.parallelism.sequence_parallel) {
+    const auto d = demand(NetworkDemand::Kind::kTpAllGather, -1, stage,
+                          out_.tokens_per_microbatch * m_.d_model * dtype_);
+    prev = collective(devs, prev, OpCategory::kTpGather, d, backward, layer, mb,
+                      run_.simulation.overlap.tp_comm);
+  }
+}
+
+void Builder::routed_experts(int stage, int layer, int mb, bool backward, const ExpertLoad& load,
+                             const std::vector<int>& devs, const std::vector<std::int32_t>& shared,
+                             std::vector<std::int32_t>& prev) {
   // Expert FFN on the tokens this device received (the slowest expert sets the pace at the next
   // all-to-all). With expert tensor parallelism each expert's FFN is split over the expert-tensor group:
   // its members all-gather the copies they received, compute them on their slice of d_ff and
   // reduce-scatter the partial outputs (Megatron-Core's all-to-all token dispatcher; in backward the
   // gradients take the same two collectives). All groups run them at once, priced at the busiest member's
   // bytes: every member waits for the busiest one at the combine all-to-all anyway.
-  const int etp = out_.layout.expert_tensor;
+  const int ep = out_.layout.expert, etp = out_.layout.expert_tensor;
+  const int local_experts = static_cast<int>(std::max<std::int64_t>(1, m_.experts / ep));
   std::vector<double> copies(devs.size());
   double busiest = 0;
   for (int i = 0; i < sim_per_stage_; ++i) {
@@ -162,22 +197,6 @@ void Builder::moe_block(int stage, int layer, int mb, bool backward, const std::
     prev = collective(devs, prev, OpCategory::kTpGather,
                       demand(NetworkDemand::Kind::kExpertTpReduceScatter, -1, stage, gathered_bytes),
                       backward, layer, mb);
-  prev = collective(devs, prev, backward ? OpCategory::kA2aDispatch : OpCategory::kA2aCombine, a2a_back,
-                    backward, layer, mb);
-  const BlockCost comb = costs_->moe_combine(tokens, local_experts, backward);
-  for (int i = 0; i < sim_per_stage_; ++i) {
-    chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kPermute, comb, backward, layer, mb));
-  }
-  // Each tensor rank routed its own 1/tensor of the tokens. With sequence parallelism that is the layer's
-  // layout already; without it the tensor group all-gathers the outputs back into the replicated
-  // activations the next block expects (in backward, the input gradients), like Megatron's
-  // gather_from_tensor_model_parallel_region.
-  if (tp_ > 1 && !run_.parallelism.sequence_parallel) {
-    const auto d = demand(NetworkDemand::Kind::kTpAllGather, -1, stage,
-                          out_.tokens_per_microbatch * m_.d_model * dtype_);
-    prev = collective(devs, prev, OpCategory::kTpGather, d, backward, layer, mb,
-                      run_.simulation.overlap.tp_comm);
-  }
 }
 
 }  // namespace moesim::sim::detail

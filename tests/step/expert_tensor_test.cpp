@@ -35,11 +35,16 @@ StepResult timeline(const std::vector<std::string>& overrides) {
       o);
 }
 
+/// Ops of `category` on simulated device 0.
+int count_of(const StepResult& r, OpCategory category) {
+  int n = 0;
+  for (const auto& op : r.timeline) n += op.device == 0 && op.category == category ? 1 : 0;
+  return n;
+}
+
 /// Collectives of the expert-tensor and tensor groups around the experts on simulated device 0.
 int gathers_of(const StepResult& r) {
-  int n = 0;
-  for (const auto& op : r.timeline) n += op.device == 0 && op.category == OpCategory::kTpGather ? 1 : 0;
-  return n;
+  return count_of(r, OpCategory::kTpGather);
 }
 
 TEST(ExpertTensor, RankLayoutFoldsToTheClassicOrderWhenExpertTensorIsTensor) {
@@ -110,6 +115,14 @@ TEST(ExpertTensor, SplitExpertsGatherTheirTokensAndScatterTheirOutputs) {
   EXPECT_GT(
       simulate({"parallelism.sequence_parallel=false"})["breakdown_s"]["exposed_allreduce_s"].get<double>(),
       simulate()["breakdown_s"]["exposed_allreduce_s"].get<double>());
+}
+
+TEST(ExpertTensor, SharedExpertsReduceTheirOutputsOverTheTensorGroup) {
+  // A shared expert is split over the tensor ranks like a dense FFN: one more tensor all-reduce per MoE
+  // layer and pass (4 layers, forward and backward), which the routed experts' layout does not need.
+  const int without = count_of(timeline({}), OpCategory::kTpAllReduce);
+  const int with = count_of(timeline({"model.shared_experts=1"}), OpCategory::kTpAllReduce);
+  EXPECT_EQ(with - without, 4 * 2);
 }
 
 }  // namespace

@@ -398,6 +398,15 @@ INSTANTIATE_TEST_SUITE_P(
                        std::vector<std::string>{"cluster.devices=32", "parallelism.data=2",
                                                 "parallelism.expert=2", "parallelism.tensor=8",
                                                 "parallelism.pipeline=2", "parallelism.micro_batches=4"}),
+        std::make_pair("tp8-folded-ep16-32",  // the expert group over 2 nodes' tensor ranks, whole experts
+                       std::vector<std::string>{"cluster.devices=32", "parallelism.data=4",
+                                                "parallelism.expert=16", "parallelism.expert_tensor=1",
+                                                "parallelism.tensor=8",
+                                                "parallelism.sequence_parallel=true"}),
+        std::make_pair("tp4-etp2-ep8-32",  // experts split over pairs of GPUs, expert groups of 8
+                       std::vector<std::string>{"cluster.devices=32", "parallelism.data=8",
+                                                "parallelism.expert=8", "parallelism.expert_tensor=2",
+                                                "parallelism.tensor=4"}),
         std::make_pair("dense-tp8-pp4-128",
                        std::vector<std::string>{"cluster.devices=128", "parallelism.data=4",
                                                 "parallelism.expert=1", "parallelism.tensor=8",
