@@ -36,6 +36,9 @@ namespace {
 //  [MAMF]  stas00/ml-engineering compute/accelerator/README.md, "Maximum Achievable Matmul FLOPS" (best
 //         shape by brute force, torch matmul): bf16 A100 SXM 271.2 (86.9%), H100 SXM 794.5 (80.3%); fp8 H100
 //         1402.6 (70.9%), H200 1453.4 (73.4%). No V100, K40 or TPU entry; no tf32/fp32/int8 entries.
+//  [CLB]   clMathLibraries/clBLAS doc/performance/cuBLAS_7.0/Tesla_K40/sgemm.csv (its README.txt: cuBLAS
+//         7.0, clocks at boost, square NT SGEMM, m = n = k from 32 to 5,760, mean of 10 samples after a
+//         warm-up): best 3,315 GFLOP/s (4,608^3), 77.3% of the 4.29 TFLOP/s datasheet peak (base clock).
 //  [AZ]    Azure/AI-benchmarking-guide, HBM STREAM triad: H100 2.97 TB/s (89% of 3.35), A100-80G 1.70 TB/s
 //         (83% of 2.039), H200 4.15 TB/s (86% of 4.8).
 //  [LAUNCH] kernels-state-of-the-art.md §0 (measured on an H100-class card): ~4 us per kernel issued from
@@ -53,8 +56,8 @@ namespace {
 //         fp32) (JAX "Matmul precision" docs; PyTorch/XLA "Control MXU Floating Point Precision" tutorial).
 //  [PT]    PyTorch CUDA semantics, TF32: torch.backends.cuda.matmul.allow_tf32 defaults to False (1.12+),
 //         so an fp32 GEMM on a GPU runs in true fp32 unless the scenario says tf32.
-//  Assumptions where our sources have no figure (stated, applied alike): chips with no MAMF entry (V100,
-//  K40) take A100's bf16 fraction; formats with no entry (fp32, tf32, int8) take the chip's bf16 fraction
+//  Assumptions where our sources have no figure (stated, applied alike): chips with no matmul measurement
+//  (V100) take A100's bf16 fraction; formats with no entry (fp32, tf32, int8) take the chip's bf16 fraction
 //  (int8: its fp8 one); chips with no STREAM figure (V100, K40, TPUs) take 0.86, the mean of [AZ].
 //  Power by activity state (ChipPowerStates). Measured per state only where a source has the figure:
 //  [GC3]/[GC4] give each TPU chip's measured minimum and maximum, taken as idle and compute-bound. For the
@@ -287,7 +290,7 @@ AcceleratorSpec k40() {
                     std::nullopt,
                     {},
                     {}};
-  a.matmul[idx(F::kFp32)] = {4.29e12, 0.869, 1};          // [K40W]; ceiling: A100's [MAMF] (assumption)
+  a.matmul[idx(F::kFp32)] = {4.29e12, 0.773, 1};          // [K40W]; ceiling: measured cuBLAS SGEMM [CLB]
   a.compute = gpu_arch(15, kStreamAssumed, "Tesla K40");  // [K40W] 15 SMX
   a.power_states = states_from_tdp(235.0, "TDP 235 W only [K40]; other states derived");
   return a;
