@@ -36,6 +36,11 @@ double received_copies(const workloads::RunSpec& run, const ExpertLoad& load, in
   return sum;
 }
 
+int simulated_member(const workloads::RunSpec& run, int i) {
+  const auto ep = run.parallelism.expert, experts = run.model.experts;
+  return static_cast<int>(experts >= ep ? i : i * (ep / experts));
+}
+
 int BuiltStep::real_device(int simulated) const {
   const int stage = simulated / experts_simulated, i = simulated % experts_simulated;
   return layout.expert_device(stage, 0, i * (layout.expert / experts_simulated), 0);

@@ -66,13 +66,11 @@ MemoryLayout memory_layout(const workloads::RunSpec& run, const workloads::Model
   layout.tokens_per_microbatch = static_cast<double>(run.training.global_batch_tokens) /
                                  static_cast<double>(p.data) / static_cast<double>(p.micro_batches);
   if (!m.is_moe()) return layout;
-  // The simulated devices of a stage: one per expert-parallel member up to one per expert; with experts
-  // sharded over several members, the first member of each expert's shard group. With expert tensor
-  // parallelism a device computes the copies its whole expert-tensor group received (gathered).
-  const int ep = static_cast<int>(p.expert);
+  // The busiest simulated device of a stage. With expert tensor parallelism a device computes the copies its
+  // whole expert-tensor group received (gathered).
   const int simulated = static_cast<int>(std::min<std::int64_t>(p.expert, m.experts));
   for (int i = 0; i < simulated; ++i) {
-    const int member = m.experts >= p.expert ? i : i * (ep / static_cast<int>(m.experts));
+    const int member = simulated_member(run, i);
     for (const auto& load : loads)
       layout.expert_copies_per_microbatch =
           std::max(layout.expert_copies_per_microbatch, etp * received_copies(run, load, member));

@@ -86,6 +86,10 @@ double routed_tokens_per_group(const workloads::RunSpec& run);
 /// tensor rank 0 of the first stage, `devices_per_node` consecutive devices share a node.
 std::optional<RoutingStructure> routing_structure(const workloads::RunSpec& run, int devices_per_node);
 
+/// The expert-parallel member (0..expert-1) that simulated device `i` of a stage plays: every member up to
+/// one per expert; with experts sharded over several members, the first member of each expert's shards.
+int simulated_member(const workloads::RunSpec& run, int i);
+
 /// Received token copies of real device `member` (0..expert-1) of an expert-parallel group under `load`.
 double received_copies(const workloads::RunSpec& run, const ExpertLoad& load, int member);
 

@@ -175,8 +175,7 @@ void Builder::routed_experts(int stage, int layer, int mb, bool backward, const 
   std::vector<double> copies(devs.size());
   double busiest = 0;
   for (int i = 0; i < sim_per_stage_; ++i) {
-    const int member = m_.experts >= ep ? i : i * (ep / static_cast<int>(m_.experts));
-    copies[static_cast<std::size_t>(i)] = etp * received_copies(run_, load, member);
+    copies[static_cast<std::size_t>(i)] = etp * received_copies(run_, load, simulated_member(run_, i));
     busiest = std::max(busiest, copies[static_cast<std::size_t>(i)]);
   }
   const double gathered_bytes = busiest * static_cast<double>(m_.d_model) * dtype_;
