@@ -72,6 +72,19 @@ TEST(PlanJson, OutcomesSurviveARoundTrip) {
   EXPECT_THROW(outcome_from_json(nlohmann::json{{"devices", 1}}, "test"), ConfigError);
 }
 
+TEST(PlanJson, FoldedLayoutsSurviveARoundTripAndOlderRecordsFollowTheTensorDegree) {
+  auto o = outcome(0, 0.7, 0.2, 0.1, 50);
+  o.layout.parallelism.tensor = 2;
+  o.layout.parallelism.data = 8;
+  o.layout.parallelism.expert_tensor = 1;
+  auto j = nlohmann::json::parse(outcome_json(o).dump());
+  EXPECT_EQ(j["parallelism"]["expert_tensor"], 1);
+  EXPECT_TRUE(outcome_from_json(j, "test").layout == o.layout);
+  // A record written before expert_tensor existed: each expert was split over the tensor ranks.
+  j["parallelism"].erase("expert_tensor");
+  EXPECT_EQ(outcome_from_json(j, "test").layout.parallelism.expert_tensor_degree(), 2);
+}
+
 TEST(PlanDocument, HtmlIsWellFormedAndItsChartsHoldTheNumbers) {
   const auto problem = test::problem_of_file(test::small_moe_path(),
                                              {"plan.max_micro_batches=2", "plan.max_virtual_stages=1"});
