@@ -2,6 +2,8 @@
 #include "sim/step/step_builder_parts.h"
 
 #include <algorithm>
+#include <map>
+#include <vector>
 
 namespace moesim::sim::detail {
 
@@ -135,10 +137,19 @@ void Builder::recv_p2p(int vs, int mb, bool backward, std::vector<std::int32_t>&
 
 void Builder::link_p2p() {
   const double bytes = out_.tokens_per_microbatch * m_.d_model * dtype_ / tp_;
+  // One collective per stage boundary, micro-batch and direction, joining every simulated pair: the demand
+  // is priced as all of the boundary's transfers at once, so the pairs share that price instead of each
+  // claiming the shared links (the spine tier) for the whole boundary's traffic.
+  std::map<std::tuple<int, int, bool>, std::vector<std::int32_t>> boundaries;
   for (const auto& [key, ends] : p2p_) {
+    auto& ops = boundaries[{std::get<0>(key), std::get<1>(key), std::get<2>(key)}];
+    ops.push_back(ends.first);
+    ops.push_back(ends.second);
+  }
+  for (const auto& [key, ops] : boundaries) {
     // Priced on the sending device's stage to the next one (the pipeline wraps round with interleaving).
     const auto d = demand(NetworkDemand::Kind::kP2p, -1, std::get<0>(key) % stages_, bytes);
-    out_.graph.add_collective(OpCategory::kPipelineP2p, d, {ends.first, ends.second});
+    out_.graph.add_collective(OpCategory::kPipelineP2p, d, ops);
   }
 }
 

@@ -134,6 +134,21 @@ TEST(StepSimulation, PipelineBubbleFollowsTheOneFOneBFormula) {
   }
 }
 
+TEST(StepSimulation, PipelineTransfersAcrossTheSpinesCostOneBoundaryNotOnePerExpertRank) {
+  // An MoE pipeline whose stages sit under different leaves: every stage boundary crosses the spines. Its
+  // 16 expert-parallel ranks per stage send their activations together, priced as one boundary's traffic;
+  // charging each rank the whole boundary's spine load made each transfer 16 times slower.
+  auto run = [&](const char* radix) {
+    return simulate(kSmallMoe, {"cluster.devices=128", "cluster.fabric.radix=" + std::string(radix),
+                                "parallelism.data=64", "parallelism.pipeline=2",
+                                "parallelism.micro_batches=8", "training.global_batch_sequences=512"});
+  };
+  const auto across = run("16");  // 8 nodes per rail and leaf: the two stages under different leaves
+  const auto inside = run("64");  // 16 nodes per rail and leaf: no spine on the way
+  EXPECT_LT(across["step_time_s"].get<double>(), 1.05 * inside["step_time_s"].get<double>());
+  EXPECT_LT(breakdown(across, "pipeline_p2p_s"), 0.05 * across["step_time_s"].get<double>());
+}
+
 TEST(StepSimulation, GradientReductionsOverlapBackwardUnlessTurnedOff) {
   // With DDP-style overlap the gradient all-reduces run on the data-parallel stream under backward; turned
   // off, each one blocks the compute stream and its whole time is exposed.
