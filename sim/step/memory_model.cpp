@@ -26,6 +26,7 @@ struct Shape {
   double s = 0, b = 0, h = 0, a = 0, t = 1;
   double sbh() const { return s * b * h; }
   double attention_core() const { return 5.0 * a * s * s * b; }  // scores, softmax, dropout: 5as²b
+  double softmax_statistics() const { return 4.0 * a * s * b; }  // a fused kernel's fp32 logsumexp
 };
 
 /// The shared experts' hidden activations, like a dense FFN's (4sbf, GLU 6sbf), split over tensor ranks.
@@ -57,17 +58,21 @@ double layer_activation_bytes(const workloads::RunSpec& run, const LayerPlan& lp
   const auto& m = run.model;
   if (m.is_lstm()) return lstm_activation_bytes(run, lp, x, layout);
   const bool cross = lp.stack == workloads::Stack::kDecoder && m.encoder_decoder;
-  // Only selective recomputation drops the attention core (a layer being fully recomputed stores it too).
-  const bool keep_core = run.training.recompute != Recompute::kSelective;
+  // Selective recomputation drops the attention core (a layer being fully recomputed stores it too), and a
+  // fused kernel never stores it: FlashAttention keeps the output and one fp32 softmax statistic per row and
+  // head (the logsumexp), and recomputes the scores in backward (Dao et al. 2022 §3.1).
+  const bool fused = run.compute.attention == workloads::AttentionKernel::kFused;
+  const bool keep_core = run.training.recompute != Recompute::kSelective && !fused;
+  const double core = keep_core ? x.attention_core() : fused ? x.softmax_statistics() : 0.0;
   // Attention 11sbh + 5as²b, two norms 4sbh, FFN 3sbh + hidden; with tensor parallelism 10sbh of it is not
   // split unless the sequence is (sequence parallelism).
   const double replicated = run.parallelism.sequence_parallel ? 1.0 / x.t : 1.0;
   // Not split: the two norms' inputs (4sbh), the attention's and the FFN's inputs and dropout masks (3sbh
   // each); split: Q, K, V, the softmax output's projection and the attention dropout (8sbh), the core
   // (5as²b) and the FFN hidden activations.
-  double bytes = 10 * x.sbh() * replicated + (8 * x.sbh() + (keep_core ? x.attention_core() : 0.0)) / x.t;
+  double bytes = 10 * x.sbh() * replicated + (8 * x.sbh() + core) / x.t;
   if (cross)  // one more norm (2sbh) and attention block (3sbh not split, 8sbh and its core split)
-    bytes += 5 * x.sbh() * replicated + (8 * x.sbh() + (keep_core ? x.attention_core() : 0.0)) / x.t;
+    bytes += 5 * x.sbh() * replicated + (8 * x.sbh() + core) / x.t;
   if (!lp.moe) {
     const double glu = m.ffn_gated ? 1.5 : 1.0;  // a gated FFN stores both input projections
     return bytes + 4.0 * x.s * x.b * static_cast<double>(m.d_ff) * glu / x.t;

@@ -50,11 +50,12 @@ ParamStateBytes param_state_bytes(workloads::Optimizer optimizer, workloads::Pre
 /// Korthikanti et al. 2022 (arXiv 2205.05198) §4, per layer and micro-batch with 16-bit activations, s the
 /// sequence, b the micro-batch in sequences, h = d_model, a heads, t the tensor degree:
 ///  attention 11sbh + 5as²b, two norms 4sbh, FFN 3sbh + 4sbf (19sbh at f = 4h; GLU: 6sbf), with tensor
-///  parallelism everything but 10sbh divided by t; selective recompute drops the 5as²b attention core; full
-///  recompute keeps only the 2sbh layer input (plus one layer's activations while it is recomputed). An MoE
-///  layer replaces 4sbf by the expert activations of the copies its device receives (4·f_e·copies and the
-///  2·h·copies permuted input). With 1F1B the first stage holds min(p, m) micro-batches in flight (Narayanan
-///  et al. 2021 §2.2), the last stage the logits (4sbh(1 + V/h)/t, Megatron).
+///  parallelism everything but 10sbh divided by t; selective recompute drops the 5as²b attention core, and a
+///  fused (FlashAttention) kernel stores 4asb of fp32 softmax statistics in its place; full recompute keeps
+///  only the 2sbh layer input (plus one layer's activations while it is recomputed). An MoE layer replaces
+///  4sbf by the expert activations of the copies its device receives (4·f_e·copies and the 2·h·copies
+///  permuted input). With 1F1B the first stage holds min(p, m) micro-batches in flight (Narayanan et al. 2021
+///  §2.2), the last stage the logits (4sbh(1 + V/h)/t, Megatron).
 MemoryBreakdown memory_per_device(const workloads::RunSpec& run, const workloads::ModelAccounting& accounting,
                                   const MemoryLayout& layout);
 

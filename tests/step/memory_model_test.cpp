@@ -56,6 +56,17 @@ TEST(MemoryModel, ActivationsFollowKorthikantiTableTwo) {
               1.0);
 }
 
+TEST(MemoryModel, FusedAttentionKeepsOnlyItsSoftmaxStatistics) {
+  // FlashAttention stores no s x s scores: only an fp32 logsumexp per row and head (4asb bytes), with or
+  // without tensor parallelism; the rest of the layer is Korthikanti's.
+  for (int t : {1, 8}) {
+    auto run = dense_run(t, false, Recompute::kNone);
+    run.compute.attention = workloads::AttentionKernel::kFused;
+    const double split = t;
+    EXPECT_NEAR(layers_only(run), L * (sbh * (10 + 24 / split) + 4 * a * s * b / split), 1.0) << t;
+  }
+}
+
 TEST(MemoryModel, PipelineStagesHoldTheirMicroBatchesInFlight) {
   auto run = dense_run(1, false, Recompute::kSelective);
   run.parallelism.pipeline = 4;
