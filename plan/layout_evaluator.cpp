@@ -17,8 +17,7 @@ double at(const sim::ActivitySeconds& a, Activity x) {
 }
 
 workloads::ModelAccounting account(const workloads::RunSpec& run) {
-  return workloads::account_model(
-      run.model, {run.training.sequence_length, workloads::bytes_per_element(run.training.precision)});
+  return workloads::account_model(run.model, workloads::accounting_options(run.training));
 }
 
 }  // namespace

@@ -29,8 +29,7 @@ topologies::ClusterSpec cluster_for(const PlanProblem& p, std::int64_t devices, 
 }
 
 workloads::ModelAccounting account(const workloads::RunSpec& run) {
-  return workloads::account_model(
-      run.model, {run.training.sequence_length, workloads::bytes_per_element(run.training.precision)});
+  return workloads::account_model(run.model, workloads::accounting_options(run.training));
 }
 
 /// Units of work: the layouts of one cluster with the same tensor, pipeline, data, expert and expert-tensor

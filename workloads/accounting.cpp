@@ -38,7 +38,8 @@ void add_moe(const ModelSpec& m, Stack stack, std::int64_t moe, const Accounting
   const std::int64_t expert = ffn_params(m.d_model, m.expert_d_ff, m.expert_gated);
   const std::int64_t copies = m.hierarchical_gating ? m.group_top_k : m.top_k;
   const double cf = m.capacity_factor > 0 ? m.capacity_factor : 1.0;  // 0: no capacity, no padding
-  const double a2a = 2.0 * f(copies) * f(m.d_model) * opt.dtype_bytes * cf;
+  const double dispatch = opt.dispatch_dtype_bytes > 0 ? opt.dispatch_dtype_bytes : opt.dtype_bytes;
+  const double a2a = f(copies) * f(m.d_model) * (dispatch + opt.dtype_bytes) * cf;
   const auto [gates_held, gates_used] = secondary_gates(m);
   out.push_back(LayerCost{LayerKind::kMoeFfn, stack, moe, m.experts * expert + gates_held,
                           m.top_k * expert + gates_used, 2.0 * f(m.top_k * expert + gates_used), 0, a2a,
@@ -167,6 +168,11 @@ std::string_view to_string(Stack stack) {
   return "?";
 }
 
+AccountingOptions accounting_options(const TrainingSpec& training) {
+  return {training.sequence_length, training.combine_bytes_per_element(),
+          training.dispatch_bytes_per_element()};
+}
+
 ModelAccounting account_model(const ModelSpec& m, const AccountingOptions& opt) {
   if (opt.sequence_length <= 0) throw std::invalid_argument("account_model: sequence_length must be > 0");
   if (!(opt.dtype_bytes > 0)) throw std::invalid_argument("account_model: dtype_bytes must be > 0");
@@ -175,6 +181,7 @@ ModelAccounting account_model(const ModelSpec& m, const AccountingOptions& opt) 
   acc.model = m.name;
   acc.sequence_length = opt.sequence_length;
   acc.dtype_bytes = opt.dtype_bytes;
+  acc.dispatch_dtype_bytes = opt.dispatch_dtype_bytes > 0 ? opt.dispatch_dtype_bytes : opt.dtype_bytes;
   acc.moe_layers = m.moe_layer_count();
 
   const std::int64_t embed = m.vocab * m.d_model + m.position_embeddings * m.d_model;

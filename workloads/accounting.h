@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "workloads/model_spec.h"
+#include "workloads/training_spec.h"
 
 namespace moesim::workloads {
 
@@ -51,7 +52,12 @@ struct LayerCost {
 struct AccountingOptions {
   std::int64_t sequence_length = 0;  ///< tokens per sequence (attention span), > 0
   double dtype_bytes = 2;            ///< bytes per activation element sent in the all-to-alls (bf16 = 2)
+  /// Bytes per element of the dispatch's payload when it differs (an FP8 dispatch); 0: dtype_bytes.
+  double dispatch_dtype_bytes = 0;
 };
+
+/// The options of a training run: its sequence length, activation and dispatch formats.
+AccountingOptions accounting_options(const TrainingSpec& training);
 
 /// Parameter, FLOP and communication totals of one model (Kaplan et al. 2020 / Narayanan et al. 2021 style).
 ///
@@ -80,15 +86,17 @@ struct AccountingOptions {
 /// is
 ///   run twice: 4 × forward.
 /// - All-to-all: per MoE layer and token, dispatch and combine each send top_k · d_model · dtype_bytes ·
-///   capacity_factor (the padded [experts, capacity, d_model] buffer holds cf · k slots per token), so
-///   forward = 2 × that (hierarchical gating sends group_top_k copies, one per chosen group, not top_k).
-///   The backward pass sends the same bytes again (gradients of combine and dispatch), so
-///   training = 2 × forward, 3 × with recomputation. These are bytes leaving the token's device before
-///   subtracting the share that stays local (1/expert-parallel degree), which depends on the placement.
+///   capacity_factor (the dispatch in dispatch_dtype_bytes when it has its own format) (the padded [experts,
+///   capacity, d_model] buffer holds cf · k slots per token), so forward = 2 × that (hierarchical gating
+///   sends group_top_k copies, one per chosen group, not top_k). The backward pass sends the same bytes again
+///   (gradients of combine and dispatch), so training = 2 × forward, 3 × with recomputation. These are bytes
+///   leaving the token's device before subtracting the share that stays local (1/expert-parallel degree),
+///   which depends on the placement.
 struct ModelAccounting {
   std::string model;                           ///< ModelSpec::name
   std::int64_t sequence_length = 0;            ///< tokens
-  double dtype_bytes = 0;                      ///< bytes per all-to-all element
+  double dtype_bytes = 0;                      ///< bytes per all-to-all element (the combine's)
+  double dispatch_dtype_bytes = 0;             ///< bytes per element of the dispatch
   std::int64_t moe_layers = 0;                 ///< MoE layers in the model
   std::int64_t params_total = 0;               ///< parameters
   std::int64_t params_activated = 0;           ///< parameters used per token

@@ -39,6 +39,7 @@ nlohmann::json to_json(const ModelAccounting& a) {
   return {{"model", a.model},
           {"sequence_length", a.sequence_length},
           {"dtype_bytes", a.dtype_bytes},
+          {"dispatch_dtype_bytes", a.dispatch_dtype_bytes},
           {"moe_layers", a.moe_layers},
           {"params_total", a.params_total},
           {"params_activated", a.params_activated},

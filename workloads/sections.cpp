@@ -80,11 +80,15 @@ TrainingSpec parse_training_section(const YamlMap& s) {
   }
   t.total_tokens =
       s.optional_quantity("total_tokens", Unit::kCount, Bound::kPositive, limits::kMaxTotalTokens);
-  const std::string precision = s.choice("precision", {"fp32", "bf16", "fp16", "fp8"});
-  t.precision = precision == "fp32"   ? Precision::kFp32
-                : precision == "bf16" ? Precision::kBf16
-                : precision == "fp16" ? Precision::kFp16
-                                      : Precision::kFp8;
+  const auto format = [](const std::string& p) {
+    return p == "fp32"   ? Precision::kFp32
+           : p == "bf16" ? Precision::kBf16
+           : p == "fp16" ? Precision::kFp16
+                         : Precision::kFp8;
+  };
+  t.precision = format(s.choice("precision", {"fp32", "bf16", "fp16", "fp8"}));
+  if (auto d = s.optional_choice("dispatch_precision", {"fp32", "bf16", "fp16", "fp8"}))
+    t.dispatch_precision = format(*d);
   t.matmul_precision = s.optional_choice("matmul_precision", {"fp32", "tf32", "bf16", "fp16", "fp8", "int8"});
   // true / false are the older spelling of full / none.
   const auto recompute = s.optional_choice("recompute", {"none", "selective", "full", "true", "false"});
@@ -94,7 +98,7 @@ TrainingSpec parse_training_section(const YamlMap& s) {
     t.optimizer = *v == "adam" ? Optimizer::kAdam : Optimizer::kAdafactor;
   }
   s.finish({"global_batch_tokens", "global_batch_sequences", "sequence_length", "total_tokens", "precision",
-            "matmul_precision", "recompute", "optimizer"});
+            "matmul_precision", "dispatch_precision", "recompute", "optimizer"});
   return t;
 }
 

@@ -16,6 +16,12 @@ double bytes_per_element(Precision precision) {
   return 4;
 }
 
+double TrainingSpec::dispatch_bytes_per_element() const {
+  if (!dispatch_precision) return bytes_per_element(precision);
+  return *dispatch_precision == Precision::kFp8 ? kFp8TiledBytesPerElement
+                                                : bytes_per_element(*dispatch_precision);
+}
+
 std::string_view to_string(Precision precision) {
   switch (precision) {
     case Precision::kFp32:

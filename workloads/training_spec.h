@@ -22,6 +22,9 @@ enum class Optimizer { kAdam, kAdafactor };
 
 /// Bytes per element: fp32 4, bf16/fp16 2, fp8 1.
 double bytes_per_element(Precision precision);
+/// Bytes per element of an FP8 all-to-all payload with its scales: one byte, plus one fp32 scale per tile
+/// of 128 elements (DeepSeek-V3 §3.3.2's 1 x 128 activation tiles; DeepEP's FP8 dispatch sends them along).
+inline constexpr double kFp8TiledBytesPerElement = 1.0 + 4.0 / 128.0;
 std::string_view to_string(Precision precision);
 std::string_view to_string(Optimizer optimizer);
 std::string_view to_string(Recompute recompute);
@@ -41,6 +44,15 @@ struct TrainingSpec {
   /// with bf16 elsewhere): fp32 | tf32 | bf16 | fp16 | fp8 | int8. Absent: the chip's default for
   /// `precision` (sim/step/compute_setup.h).
   std::optional<std::string> matmul_precision;
+  /// Number format of the dispatch all-to-all's payload when it differs from `precision`: the forward
+  /// dispatch and, in backward, the output gradients sent to the experts. DeepSeek-V3 (§3.3.4, "Low-Precision
+  /// Communication") quantizes the experts' inputs to FP8 before the dispatch and keeps the combine and its
+  /// gradient in BF16. Absent: `precision`.
+  std::optional<Precision> dispatch_precision;
+
+  /// Bytes per element of the dispatch's payload (dispatch_bytes_per_element) and of the combine's.
+  double dispatch_bytes_per_element() const;
+  double combine_bytes_per_element() const { return bytes_per_element(precision); }
 
   /// The YAML key that holds the batch ("global_batch_tokens" or "global_batch_sequences").
   std::string_view batch_key() const {

@@ -206,14 +206,22 @@ long long size_bucket(double bytes) {
   return bytes > 0 ? std::llround(std::log(bytes) / std::log(1.01)) : -1;
 }
 
-/// Dispatch byte matrices by routing draw (the combine of a draw is the transpose of its dispatch).
+/// Byte matrices by routing draw in the combine's format (the combine of a draw is the transpose of its
+/// dispatch, which is scaled to the dispatch's format).
 using MatrixCache = std::map<int, collectives::ByteMatrix>;
 
 collectives::ByteMatrix matrix_for(const NetworkDemand& d, const BuiltStep& step,
                                    const workloads::RunSpec& run, MatrixCache& cache) {
   auto it = cache.find(d.draw);
   if (it == cache.end()) it = cache.emplace(d.draw, a2a_matrix(step, run, d.draw, false)).first;
-  if (!d.transpose) return it->second;
+  if (!d.transpose) {  // the dispatch direction, in its own format
+    const double scale = run.training.dispatch_bytes_per_element() / run.training.combine_bytes_per_element();
+    if (scale == 1.0) return it->second;
+    collectives::ByteMatrix m = it->second;
+    for (int i = 0; i < m.n; ++i)
+      for (int j = 0; j < m.n; ++j) m.at(i, j) *= scale;
+    return m;
+  }
   collectives::ByteMatrix t(it->second.n);
   for (int i = 0; i < t.n; ++i)
     for (int j = 0; j < t.n; ++j) t.at(j, i) = it->second.at(i, j);

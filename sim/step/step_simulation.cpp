@@ -236,8 +236,7 @@ StepResult simulate_step(const Scenario& scenario, const SimulateOptions& option
   const auto& cluster = scenario.cluster;
   const auto& acc = topologies::accelerator_of(cluster);
   StepResult r;
-  r.accounting = workloads::account_model(
-      run.model, {run.training.sequence_length, workloads::bytes_per_element(run.training.precision)});
+  r.accounting = workloads::account_model(run.model, workloads::accounting_options(run.training));
   std::optional<ComputeModel> own_compute;
   if (!prebuilt.compute) own_compute.emplace(make_compute(acc, run, scenario.lines, options.profile_path));
   const ComputeModel& compute = prebuilt.compute ? *prebuilt.compute : *own_compute;
