@@ -151,7 +151,8 @@ OverlapSpec parse_overlap(const YamlMap& o) {
   out.grad_reduce = o.optional_boolean("grad_reduce").value_or(out.grad_reduce);
   out.tp_comm = o.optional_boolean("tp_comm").value_or(out.tp_comm);
   out.param_gather = o.optional_boolean("param_gather").value_or(out.param_gather);
-  o.finish({"grad_reduce", "tp_comm", "param_gather"});
+  out.ep_comm = o.optional_boolean("ep_comm").value_or(out.ep_comm);
+  o.finish({"grad_reduce", "tp_comm", "param_gather", "ep_comm"});
   return out;
 }
 

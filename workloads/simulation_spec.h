@@ -43,6 +43,12 @@ struct OverlapSpec {
   /// ZeRO stages 1 and 2: the all-gather of the updated weights after the optimizer step runs layer by layer
   /// under the next step's forward (Megatron-LM `--overlap-param-gather`). false: it ends the step, exposed.
   bool param_gather = false;
+  /// MoE all-to-alls hidden behind another micro-batch's compute: a forward and a backward of different
+  /// micro-batches run as one merged step, layer by layer, each one's dispatch and combine under the
+  /// other's attention and experts (Megatron-Core `--overlap-moe-expert-parallel-comm`, "combined 1F1B";
+  /// DeepSeek-V3 §3.2.1, DualPipe's overlapped chunk pairs). false: each micro-batch's all-to-alls are on
+  /// its own critical path.
+  bool ep_comm = false;
 };
 /// `simulation.all_to_all`: how the MoE all-to-alls run (sim/collectives: auto = the fastest predicted).
 enum class AllToAllAlgorithm { kAuto, kDirect, kPairwise, kHierarchical };

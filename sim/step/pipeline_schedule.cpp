@@ -41,7 +41,37 @@ void Builder::build_stage(int stage) {
     if (vs < last && !backward) send_p2p(vs, mb, false, prev);
     if (vs > 0 && backward) send_p2p(vs, mb, true, prev);
   };
-  for (const auto& u : pipeline_order(stage)) pass(u.chunk * stages_ + stage, u.micro_batch, u.backward);
+  const auto order = pipeline_order(stage);
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const auto& u = order[k];
+    if (k + 1 == order.size() || !merged(stage, u, order[k + 1])) {
+      pass(u.chunk * stages_ + stage, u.micro_batch, u.backward);
+      continue;
+    }
+    // The second unit starts from the state before the first (it depends on nothing the first does); what
+    // follows the pair waits for both.
+    const auto& v = order[++k];
+    const auto before = prev;
+    const auto entry = layer_entry_, prefetch = prefetch_after_;
+    const std::size_t first = out_.graph.ops().size();
+    pass(u.chunk * stages_ + stage, u.micro_batch, u.backward);
+    const auto after_first = prev;
+    prev = before;
+    layer_entry_ = entry;
+    prefetch_after_ = prefetch;
+    const std::size_t second = out_.graph.ops().size();
+    pass(v.chunk * stages_ + stage, v.micro_batch, v.backward);
+    interleave_units(first, second, out_.graph.ops().size());
+    for (int i = 0; i < sim_per_stage_; ++i) {
+      const auto u_end = after_first[static_cast<std::size_t>(i)];
+      auto& p = prev[static_cast<std::size_t>(i)];
+      const Op join = compute_op(sim(stage, i), OpCategory::kSync, 0.0, 0.0, v.backward, -1, v.micro_batch);
+      std::vector<std::int32_t> deps;
+      for (auto d : {u_end, p})
+        if (d >= 0) deps.push_back(d);
+      p = out_.graph.add(join, deps);
+    }
+  }
   // Optimizer step after every gradient all-reduce of this device.
   const double params = params_per_device();
   const BlockCost update = costs_->optimizer(params * update_bytes_per_param(run_.training.optimizer));
@@ -60,11 +90,68 @@ void Builder::build_stage(int stage) {
   gather_after_optimizer(stage, devs, opt);
 }
 
+bool Builder::merged(int stage, const Unit& a, const Unit& b) const {
+  // Megatron-Core's combined 1F1B (--overlap-moe-expert-parallel-comm) and DeepSeek-V3's DualPipe (§3.2.1)
+  // pair a forward with a backward of another micro-batch, independent, so neither waits for the other.
+  if (!run_.simulation.overlap.ep_comm || !m_.is_moe() || out_.layout.expert <= 1 || a.backward == b.backward)
+    return false;
+  // Without stages: B(k) with F(k + 1). With stages: the steady state's F(k + w) with B(k) only.
+  if (stages_ == 1) return a.backward && b.micro_batch == a.micro_batch + 1;
+  return !a.backward && a.micro_batch - b.micro_batch >= warmup_forwards(stage);
+}
+
+int Builder::warmup_forwards(int stage) const {
+  const int ahead = stages_ - stage - 1;  // 1F1B: the forwards stage s runs before its first backward
+  const bool pairs = run_.simulation.overlap.ep_comm && m_.is_moe() && out_.layout.expert > 1 && stages_ > 1;
+  // Merged pairs need both inputs when they start and deliver both outputs when they end. Stage s pairs
+  // F(k + 2(p - s - 1) + 1) with B(k): the pair's forward input comes from a pair stage s - 1 finished one
+  // pair earlier, and its gradient from one stage s + 1 finished one pair earlier, so neighbouring stages
+  // work at the same time instead of taking turns. The price is 2(p - s) micro-batches in flight instead of
+  // p - s (see memory_model.h).
+  return pairs ? 2 * ahead + 1 : ahead;
+}
+
+void Builder::interleave_units(std::size_t first, std::size_t second, std::size_t end) {
+  auto& g = out_.graph;
+  const auto& ops = g.ops();
+  const auto& deps = g.deps();
+  std::vector<int> piece(end - first, 0);
+  int pieces = 1;
+  for (auto [from, to] : {std::pair{first, second}, std::pair{second, end}}) {
+    std::vector<int> current(static_cast<std::size_t>(g.device_count()), 0);
+    for (std::size_t i = from; i < to; ++i) {
+      const auto& op = ops[i];
+      int& c = current[static_cast<std::size_t>(op.device)];
+      if (op.collective < 0 && op.stream == Stream::kCompute) {
+        for (auto d : deps[i]) {
+          const auto& dep = ops[static_cast<std::size_t>(d)];
+          if (dep.collective >= 0 && is_all_to_all(dep.category)) {
+            ++c;
+            break;
+          }
+        }
+      }
+      piece[i - first] = c;
+      pieces = std::max(pieces, c + 1);
+    }
+  }
+  // Keys stay inside [first, end), so the pair keeps its place among the stage's other units.
+  const double span = static_cast<double>(end - first);
+  for (std::size_t i = first; i < end; ++i) {
+    const bool later = i >= second;
+    const double from = static_cast<double>(later ? second : first);
+    const double length = static_cast<double>(later ? end - second : second - first);
+    const double slot =
+        2.0 * piece[i - first] + (later ? 1.0 : 0.0) + (static_cast<double>(i) - from) / length;
+    g.set_stream_key(static_cast<std::int32_t>(i), static_cast<double>(first) + span * slot / (2.0 * pieces));
+  }
+}
+
 std::vector<Builder::Unit> Builder::pipeline_order(int stage) const {
   std::vector<Unit> order;
   const int p = stages_, v = virtual_, m = micro_;
   if (v == 1) {
-    const int warmup = std::min(p - stage - 1, m);
+    const int warmup = std::min(warmup_forwards(stage), m);
     int f = 0, b = 0;
     for (; f < warmup; ++f) order.push_back({0, f, false});
     while (f < m) {

@@ -58,7 +58,7 @@ Mapping map_ops(const StepGraph& graph) {
 /// are not), between the ops' tasks.
 void add_edges(const StepGraph& graph, Mapping& m) {
   const auto& ops = graph.ops();
-  std::vector<std::int32_t> last(static_cast<std::size_t>(graph.device_count()) * kStreamCount, -1);
+  const std::vector<std::int32_t> stream_prev = graph.stream_predecessors();
   for (std::size_t i = 0; i < ops.size(); ++i) {
     auto& deps = m.dag.tasks[static_cast<std::size_t>(m.task_of_op[i])].deps;
     auto add = [&](std::int32_t from) {
@@ -66,11 +66,7 @@ void add_edges(const StepGraph& graph, Mapping& m) {
       if (t != m.task_of_op[i]) deps.push_back(t);
     };
     for (auto d : graph.deps()[i]) add(d);
-    if (ops[i].stream == Stream::kAsync) continue;
-    const auto slot =
-        static_cast<std::size_t>(ops[i].device) * kStreamCount + static_cast<std::size_t>(ops[i].stream);
-    if (last[slot] >= 0) add(last[slot]);
-    last[slot] = static_cast<std::int32_t>(i);
+    if (stream_prev[i] >= 0) add(stream_prev[i]);
   }
   for (auto& t : m.dag.tasks) {
     std::sort(t.deps.begin(), t.deps.end());

@@ -130,6 +130,15 @@ class Builder {
   // either direction on micro-batch (k / (p v))·p + k mod p, forward chunk (k / p) mod v, backward chunk
   // v - 1 - (k / p) mod v.
   std::vector<Unit> pipeline_order(int stage) const;
+  /// Whether two consecutive units of a stage's order run as one merged forward-backward step whose
+  /// all-to-alls hide behind each other's compute (simulation.overlap.ep_comm).
+  bool merged(int stage, const Unit& a, const Unit& b) const;
+  /// Forwards a stage runs before its first backward (1F1B: p - s - 1; more with merged pairs).
+  int warmup_forwards(int stage) const;
+  /// Interleaves, on every stream, the ops of two independent units added as [first, second) and
+  /// [second, end): each unit's ops are cut where a compute op waits for an all-to-all, and the pieces
+  /// alternate, so one unit's all-to-all runs under the other's compute.
+  void interleave_units(std::size_t first, std::size_t second, std::size_t end);
 
   void logits(int mb, bool backward, std::vector<std::int32_t>& prev, int stage);
 

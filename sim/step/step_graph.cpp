@@ -1,5 +1,6 @@
 #include "sim/step/step_graph.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace moesim::sim {
@@ -117,6 +118,43 @@ void StepGraph::add_dependency(std::int32_t from, std::int32_t to) {
   const auto n = static_cast<std::int32_t>(ops_.size());
   if (from < 0 || from >= n || to < 0 || to >= n) throw std::out_of_range("StepGraph::add_dependency");
   deps_[static_cast<std::size_t>(to)].push_back(from);
+}
+
+void StepGraph::set_stream_key(std::int32_t op, double key) {
+  if (op < 0 || op >= static_cast<std::int32_t>(ops_.size()))
+    throw std::out_of_range("StepGraph::set_stream_key");
+  if (stream_key_.size() < ops_.size()) {
+    const auto from = stream_key_.size();
+    stream_key_.resize(ops_.size());
+    for (auto i = from; i < ops_.size(); ++i) stream_key_[i] = static_cast<double>(i);
+  }
+  stream_key_[static_cast<std::size_t>(op)] = key;
+}
+
+std::vector<std::int32_t> StepGraph::stream_predecessors() const {
+  const std::size_t n = ops_.size();
+  auto slot = [&](std::size_t i) {
+    return static_cast<std::size_t>(ops_[i].device) * kStreamCount + static_cast<std::size_t>(ops_[i].stream);
+  };
+  std::vector<std::int32_t> prev(n, -1);
+  std::vector<std::int32_t> last(static_cast<std::size_t>(device_count_) * kStreamCount, -1);
+  auto link = [&](std::size_t i) {
+    if (ops_[i].stream == Stream::kAsync) return;
+    prev[i] = last[slot(i)];
+    last[slot(i)] = static_cast<std::int32_t>(i);
+  };
+  if (stream_key_.empty()) {
+    for (std::size_t i = 0; i < n; ++i) link(i);
+    return prev;
+  }
+  auto key = [&](std::size_t i) { return i < stream_key_.size() ? stream_key_[i] : static_cast<double>(i); };
+  std::vector<std::int32_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::int32_t>(i);
+  std::stable_sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) {
+    return key(static_cast<std::size_t>(a)) < key(static_cast<std::size_t>(b));
+  });
+  for (auto i : order) link(static_cast<std::size_t>(i));
+  return prev;
 }
 
 std::int32_t StepGraph::add_collective(OpCategory category, std::int32_t demand,

@@ -116,11 +116,18 @@ class StepGraph {
   /// Dependencies of each op (excluding stream order).
   const std::vector<std::vector<std::int32_t>>& deps() const { return deps_; }
 
+  /// Moves an op within its stream's order: ops run on a stream in increasing key, then id; an op's key is
+  /// its id unless set here. Lets a builder interleave two independent chains it added one after the other.
+  void set_stream_key(std::int32_t op, double key);
+  /// Each op's predecessor on its device stream (-1: first on its stream, or a kAsync op).
+  std::vector<std::int32_t> stream_predecessors() const;
+
  private:
   int device_count_;
   std::vector<Op> ops_;
   std::vector<std::vector<std::int32_t>> deps_;
   std::vector<Collective> collectives_;
+  std::vector<double> stream_key_;  ///< empty: every key is the op's id
 };
 
 }  // namespace moesim::sim

@@ -24,16 +24,9 @@ Successors build_successors(const StepGraph& graph) {
   Successors s;
   s.pending.assign(n, 0);
   std::vector<std::int32_t> count(n, 0);
-  std::vector<std::int32_t> last_on_stream(static_cast<std::size_t>(graph.device_count()) * kStreamCount, -1);
-  std::vector<std::int32_t> stream_prev(n, -1);
+  const std::vector<std::int32_t> stream_prev = graph.stream_predecessors();
   for (std::size_t i = 0; i < n; ++i) {
-    if (ops[i].stream != Stream::kAsync) {
-      const auto slot =
-          static_cast<std::size_t>(ops[i].device) * kStreamCount + static_cast<std::size_t>(ops[i].stream);
-      stream_prev[i] = last_on_stream[slot];
-      last_on_stream[slot] = static_cast<std::int32_t>(i);
-      if (stream_prev[i] >= 0) ++count[static_cast<std::size_t>(stream_prev[i])];
-    }
+    if (stream_prev[i] >= 0) ++count[static_cast<std::size_t>(stream_prev[i])];
     for (auto d : deps[i]) ++count[static_cast<std::size_t>(d)];
     s.pending[i] = static_cast<std::int32_t>(deps[i].size()) + (stream_prev[i] >= 0 ? 1 : 0);
   }

@@ -78,6 +78,25 @@ TEST(MemoryModel, PipelineStagesHoldTheirMicroBatchesInFlight) {
   EXPECT_NEAR(activations(run), 2 * (one_layer + sbh), 1.0);
 }
 
+TEST(MemoryModel, MergedPairsWarmUpWithTwiceTheMicroBatches) {
+  // With simulation.overlap.ep_comm on an MoE pipeline, stage s holds 2(p - s) micro-batches, not p - s.
+  auto run = dense_run(1, false, Recompute::kSelective);
+  run.model.experts = 8;
+  run.model.expert_d_ff = 4096;
+  run.model.top_k = 1;
+  run.parallelism.data = 8;
+  run.parallelism.expert = 8;
+  run.parallelism.pipeline = 4;
+  run.parallelism.micro_batches = 16;
+  const double one_pipeline = activations(run);
+  run.simulation.overlap.ep_comm = true;
+  EXPECT_NEAR(activations(run) / one_pipeline, 2.0, 1e-9);
+  run.parallelism.micro_batches = 6;  // fewer than 2p: all of them
+  const double six = activations(run);
+  run.simulation.overlap.ep_comm = false;
+  EXPECT_NEAR(six / activations(run), 6.0 / 4.0, 1e-9);
+}
+
 TEST(MemoryModel, ZeroStagesShardOptimizerGradientsAndWeights) {
   auto run = dense_run(1, false, Recompute::kNone);
   run.parallelism.data = 8;
