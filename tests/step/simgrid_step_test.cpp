@@ -64,6 +64,10 @@ INSTANTIATE_TEST_SUITE_P(
                        std::vector<std::string>{"cluster.devices=32", "parallelism.data=8",
                                                 "parallelism.expert=8", "parallelism.expert_tensor=2",
                                                 "parallelism.tensor=4"}),
+        std::make_pair("ep16-pp2-merged-pairs-32",  // forward-backward pairs interleaved on the streams
+                       std::vector<std::string>{
+                           "cluster.devices=32", "parallelism.pipeline=2", "parallelism.micro_batches=8",
+                           "training.global_batch_sequences=128", "simulation.overlap.ep_comm=true"}),
         std::make_pair("dense-tp8-pp4-128",
                        std::vector<std::string>{"cluster.devices=128", "parallelism.data=4",
                                                 "parallelism.expert=1", "parallelism.tensor=8",
