@@ -62,15 +62,7 @@ void Builder::build_stage(int stage) {
     const std::size_t second = out_.graph.ops().size();
     pass(v.chunk * stages_ + stage, v.micro_batch, v.backward);
     interleave_units(first, second, out_.graph.ops().size());
-    for (int i = 0; i < sim_per_stage_; ++i) {
-      const auto u_end = after_first[static_cast<std::size_t>(i)];
-      auto& p = prev[static_cast<std::size_t>(i)];
-      const Op join = compute_op(sim(stage, i), OpCategory::kSync, 0.0, 0.0, v.backward, -1, v.micro_batch);
-      std::vector<std::int32_t> deps;
-      for (auto d : {u_end, p})
-        if (d >= 0) deps.push_back(d);
-      p = out_.graph.add(join, deps);
-    }
+    join_units(stage, after_first, v, prev);
   }
   // Optimizer step after every gradient all-reduce of this device.
   const double params = params_per_device();
@@ -109,6 +101,19 @@ int Builder::warmup_forwards(int stage) const {
   // work at the same time instead of taking turns. The price is 2(p - s) micro-batches in flight instead of
   // p - s (see memory_model.h).
   return pairs ? 2 * ahead + 1 : ahead;
+}
+
+void Builder::join_units(int stage, const std::vector<std::int32_t>& first_end, const Unit& second,
+                         std::vector<std::int32_t>& prev) {
+  for (int i = 0; i < sim_per_stage_; ++i) {
+    auto& p = prev[static_cast<std::size_t>(i)];
+    const Op join =
+        compute_op(sim(stage, i), OpCategory::kSync, 0.0, 0.0, second.backward, -1, second.micro_batch);
+    std::vector<std::int32_t> deps;
+    for (auto d : {first_end[static_cast<std::size_t>(i)], p})
+      if (d >= 0) deps.push_back(d);
+    p = out_.graph.add(join, deps);
+  }
 }
 
 void Builder::interleave_units(std::size_t first, std::size_t second, std::size_t end) {

@@ -139,6 +139,9 @@ class Builder {
   /// [second, end): each unit's ops are cut where a compute op waits for an all-to-all, and the pieces
   /// alternate, so one unit's all-to-all runs under the other's compute.
   void interleave_units(std::size_t first, std::size_t second, std::size_t end);
+  /// After a merged pair: each device's chain goes on from a join of both units' last ops.
+  void join_units(int stage, const std::vector<std::int32_t>& first_end, const Unit& second,
+                  std::vector<std::int32_t>& prev);
 
   void logits(int mb, bool backward, std::vector<std::int32_t>& prev, int stage);
 
