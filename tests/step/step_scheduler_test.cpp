@@ -22,6 +22,26 @@ Op comm(int device, Stream stream = Stream::kEp) {
   return op;
 }
 
+TEST(StepScheduler, StreamKeysReorderAStreamAndOnlyThatStream) {
+  // Two independent chains added one after the other: chain A = 2 s of compute then an all-to-all of 3 s
+  // then 1 s; chain B = 2 s then 1 s. In program order B waits behind A's all-to-all (makespan 9 s). With
+  // B's first op keyed between A's two compute ops, it runs under A's all-to-all (makespan 7 s).
+  auto build = [](bool interleave) {
+    StepGraph g(1);
+    const auto a0 = g.add(compute(0, 2.0));
+    const auto ac = g.add(comm(0), {a0});
+    const auto coll = g.add_collective(OpCategory::kA2aDispatch, -1, {ac});
+    g.mutable_collectives()[static_cast<std::size_t>(coll)].duration_s = 3.0;
+    g.add(compute(0, 1.0), {ac});
+    const auto b0 = g.add(compute(0, 2.0));
+    g.add(compute(0, 1.0), {b0});
+    if (interleave) g.set_stream_key(b0, 0.5);
+    return schedule_step(g).makespan_s;
+  };
+  EXPECT_DOUBLE_EQ(build(false), 9.0);
+  EXPECT_DOUBLE_EQ(build(true), 7.0);
+}
+
 TEST(StepScheduler, StreamsAreFifoAndCollectivesWaitForTheSlowestParticipant) {
   // Device 0 computes 1 s, device 1 computes 3 s; then an all-to-all of 2 s; then 1 s each.
   StepGraph g(2);
