@@ -52,6 +52,24 @@ double lstm_activation_bytes(const workloads::RunSpec& run, const LayerPlan& lp,
   return bytes + layout.expert_copies_per_microbatch * per_copy;
 }
 
+/// The widths of the tensors attention stores, per token. Korthikanti's 8sbh is Q, K, V and the output
+/// projection's input at h each (2 bytes); their real widths are heads x head size: grouped-query K and V
+/// have n_kv_heads heads, multi-head latent attention materialises every head's K (non-RoPE + RoPE part)
+/// and V from its latents and also stores the latents its up-projections read (DeepSeek-V2 §2.1).
+struct AttentionWidths {
+  double split = 0;       ///< Q + K + V + output-projection input, split over the tensor ranks
+  double replicated = 0;  ///< MLA's query and key/value latents (and the shared RoPE key)
+};
+
+AttentionWidths attention_widths(const workloads::ModelSpec& m) {
+  const auto a = static_cast<double>(m.n_heads);
+  const auto qk = static_cast<double>(m.qk_head_dim()), v = static_cast<double>(m.value_head_dim());
+  if (m.is_mla())
+    return {a * (2 * qk + 2 * v), static_cast<double>(m.q_lora_rank + m.kv_lora_rank + m.qk_rope_head_dim)};
+  const auto kv = static_cast<double>(m.kv_heads());
+  return {a * qk + kv * qk + kv * v + a * v, 0.0};
+}
+
 /// Bytes one layer stores for backward, for one micro-batch.
 double layer_activation_bytes(const workloads::RunSpec& run, const LayerPlan& lp, const Shape& x,
                               const MemoryLayout& layout) {
@@ -68,11 +86,14 @@ double layer_activation_bytes(const workloads::RunSpec& run, const LayerPlan& lp
   // split unless the sequence is (sequence parallelism).
   const double replicated = run.parallelism.sequence_parallel ? 1.0 / x.t : 1.0;
   // Not split: the two norms' inputs (4sbh), the attention's and the FFN's inputs and dropout masks (3sbh
-  // each); split: Q, K, V, the softmax output's projection and the attention dropout (8sbh), the core
+  // each); split: Q, K, V and the output projection's input (8sbh when heads x head size = h), the core
   // (5as²b) and the FFN hidden activations.
-  double bytes = 10 * x.sbh() * replicated + (8 * x.sbh() + core) / x.t;
-  if (cross)  // one more norm (2sbh) and attention block (3sbh not split, 8sbh and its core split)
-    bytes += 5 * x.sbh() * replicated + (8 * x.sbh() + core) / x.t;
+  const AttentionWidths w = attention_widths(m);
+  const double sb = x.s * x.b;
+  const double qkvo = 2 * sb * w.split, latents = 2 * sb * w.replicated * replicated;
+  double bytes = 10 * x.sbh() * replicated + latents + (qkvo + core) / x.t;
+  if (cross)  // one more norm (2sbh) and attention block (3sbh not split, Q, K, V, output and core split)
+    bytes += 5 * x.sbh() * replicated + latents + (qkvo + core) / x.t;
   if (!lp.moe) {
     const double glu = m.ffn_gated ? 1.5 : 1.0;  // a gated FFN stores both input projections
     return bytes + 4.0 * x.s * x.b * static_cast<double>(m.d_ff) * glu / x.t;

@@ -49,7 +49,8 @@ ParamStateBytes param_state_bytes(workloads::Optimizer optimizer, workloads::Pre
 /// are gathered at a time (a prefetch buffer of two layers is counted under buffers). Activations follow
 /// Korthikanti et al. 2022 (arXiv 2205.05198) §4, per layer and micro-batch with 16-bit activations, s the
 /// sequence, b the micro-batch in sequences, h = d_model, a heads, t the tensor degree:
-///  attention 11sbh + 5as²b, two norms 4sbh, FFN 3sbh + 4sbf (19sbh at f = 4h; GLU: 6sbf), with tensor
+///  attention 11sbh + 5as²b (its 8sbh of Q, K, V and output-projection input at their real widths: GQA,
+///  MLA), two norms 4sbh, FFN 3sbh + 4sbf (19sbh at f = 4h; GLU: 6sbf), with tensor
 ///  parallelism everything but 10sbh divided by t; selective recompute drops the 5as²b attention core, and a
 ///  fused (FlashAttention) kernel stores 4asb of fp32 softmax statistics in its place; full recompute keeps
 ///  only the 2sbh layer input (plus one layer's activations while it is recomputed). An MoE layer replaces

@@ -67,6 +67,26 @@ TEST(MemoryModel, FusedAttentionKeepsOnlyItsSoftmaxStatistics) {
   }
 }
 
+TEST(MemoryModel, AttentionStoresQKVAtTheirRealWidths) {
+  // Korthikanti's 8sbh (Q, K, V, output-projection input at h each) holds for a x d_head = h; grouped-query
+  // attention stores K and V of n_kv_heads heads, wider heads store more, and multi-head latent attention
+  // stores every head's K (non-RoPE + RoPE) and V plus the latents its up-projections read.
+  const auto base = dense_run(1, false, Recompute::kSelective);
+  auto gqa = base;
+  gqa.model.n_kv_heads = 8;  // K and V a quarter as wide: 8sbh -> (2 + 2 x 1/4) x 2sbh = 5sbh
+  EXPECT_NEAR(layers_only(base) - layers_only(gqa), L * 3 * sbh, 1.0);
+  auto wide = base;
+  wide.model.d_head = 256;  // a x d_head = 2h: 8sbh -> 16sbh
+  EXPECT_NEAR(layers_only(wide) - layers_only(base), L * 8 * sbh, 1.0);
+  auto mla = base;
+  mla.model.q_lora_rank = 1536;
+  mla.model.kv_lora_rank = 512;
+  mla.model.qk_rope_head_dim = 64;
+  mla.model.v_head_dim = 128;  // Q and K of 32 x 192, V and output of 32 x 128, latents 1536 + 512 + 64
+  const double widths = 2 * 32 * 192 + 2 * 32 * 128, latents = 1536 + 512 + 64;
+  EXPECT_NEAR(layers_only(mla) - layers_only(base), L * 2 * s * b * (widths + latents - 4 * h), 1.0);
+}
+
 TEST(MemoryModel, PipelineStagesHoldTheirMicroBatchesInFlight) {
   auto run = dense_run(1, false, Recompute::kSelective);
   run.parallelism.pipeline = 4;
