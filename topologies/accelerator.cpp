@@ -47,6 +47,11 @@ namespace {
 //  [FA]    Dao-AILab/flash-attention benchmark plots (assets/*.png), FlashAttention-2 forward+backward,
 //         non-causal: A100-80G d64 132 (seq 512) to 176 TFLOP/s (16k), d128 up to 203; H100 d64 215 to 296,
 //         d128 248 to 338 TFLOP/s.
+//  [FA3]   Shah et al. 2024, "FlashAttention-3" (arXiv 2407.08608), Figs. 5-6 (H100 80GB SXM5, FP16, no
+//         causal mask): forward d64 333 (seq 512) to 497 TFLOP/s (16k), d128 467 to 648 (reference
+//         collectives-and-compute.md §5.5); backward d64 272 to 474, d128 316 to 561. The same figures give
+//         FlashAttention-2 forward 370 / backward 322 at d128, 16k: 334 TFLOP/s forward + backward, as [FA]'s
+//         338.
 //  [BOOK]  jax-ml/scaling-book tpus.md: 128x128 MXUs (2 per TensorCore on v3, 4 on v4), weights padded to
 //         128 in both dimensions, LHS fed 8 rows at a time; profiling.md: a large matmul measured at 96 ms
 //         against 95.6 ms at peak on TPU v2 (99.6%), the MXU ceiling used for TPU v3/v4 (same 128x128 MXU).
@@ -257,10 +262,13 @@ AcceleratorSpec hopper(std::string name, std::string description, double hbm_byt
   a.matmul[idx(F::kFp32)] = {67e12, mamf, 1};
   a.matmul[idx(F::kFp8)] = {1979e12, fp8_ceiling, 1};
   a.matmul[idx(F::kInt8)] = {1979e12, fp8_ceiling, 1};
-  a.compute = gpu_arch(132, stream, cuda_name);                   // [H100W] 132 SMs
-  a.compute.fused_attention_fraction_d64 = 296.0 / 989;           // [FA] H100 FlashAttention-2
-  a.compute.fused_attention_fraction_d128 = 338.0 / 989;          // [FA]
-  a.compute.fused_attention_short_sequence_factor = 215.0 / 296;  // [FA] d64, 512 vs 16k tokens
+  a.compute = gpu_arch(132, stream, cuda_name);  // [H100W] 132 SMs
+  // Hopper trains with FlashAttention-3-class kernels (FA3, cuDNN): forward + backward at 16k tokens is
+  // 3.5 forward FLOPs in 1/fwd + 2.5/bwd of time [FA3].
+  a.compute.fused_attention_fraction_d64 = 3.5 / (1 / 497.0 + 2.5 / 474.0) / 989;   // [FA3] 480 TFLOP/s
+  a.compute.fused_attention_fraction_d128 = 3.5 / (1 / 648.0 + 2.5 / 561.0) / 989;  // [FA3] 583 TFLOP/s
+  a.compute.fused_attention_short_sequence_factor =                                 // [FA3] d128, 512 tokens
+      3.5 / (1 / 467.0 + 2.5 / 316.0) / (3.5 / (1 / 648.0 + 2.5 / 561.0));          // 348 of 583 (d64 alike)
   a.power_states = states_from_tdp(700.0, "TDP/TGP 700 W only [H100][H200]; other states derived");
   return a;
 }

@@ -6,6 +6,8 @@
 #include <string>
 
 #include "reports/scenario_run.h"
+#include "sim/step/compute_setup.h"
+#include "topologies/accelerator.h"
 #include "workloads/config_error.h"
 #include "workloads/scenario_overrides.h"
 
@@ -138,6 +140,23 @@ TEST(ComputeEffects, CalibrationScalesOnlyItsFamily) {
   EXPECT_DOUBLE_EQ(c["grouped_gemm"]["time_s"].get<double>(), b["grouped_gemm"]["time_s"].get<double>());
   EXPECT_EQ(error_key(kGlam, {"compute.calibration.gemm=0"}), "compute.calibration.gemm");
   EXPECT_EQ(error_key(kGlam, {"compute.calibration.matmul=1.1"}), "compute.calibration.matmul");
+}
+
+TEST(ComputeEffects, FusedAttentionRunsAtTheMeasuredKernelOfEachGeneration) {
+  // Forward + backward at 3.5 forward FLOPs: Hopper at FlashAttention-3's rates (Shah et al. 2024 Figs. 5-6,
+  // 3.5 / (1/fwd + 2.5/bwd)), Ampere at FlashAttention-2's (flash-attention benchmark plots).
+  workloads::RunSpec run;
+  run.compute.attention = workloads::AttentionKernel::kFused;
+  const auto rate = [&](const char* chip, double d_head, double sequence) {
+    const auto c = make_compute(topologies::find_accelerator(chip), run, workloads::KeyLines{});
+    const double flops = 1e15;
+    return flops / c.fused_attention(flops, d_head, sequence).time_s / 1e12;
+  };
+  EXPECT_NEAR(rate("h100-sxm", 128, 16384), 3.5 / (1 / 648.0 + 2.5 / 561.0), 0.5);  // 583
+  EXPECT_NEAR(rate("h100-sxm", 64, 16384), 3.5 / (1 / 497.0 + 2.5 / 474.0), 0.5);   // 480
+  EXPECT_NEAR(rate("h100-sxm", 128, 512), 3.5 / (1 / 467.0 + 2.5 / 316.0), 0.5);    // 348
+  EXPECT_NEAR(rate("h800-sxm", 128, 16384), rate("h100-sxm", 128, 16384), 1e-9);
+  EXPECT_NEAR(rate("a100-sxm", 128, 16384), 203.0, 0.5);
 }
 
 TEST(ComputeEffects, FusedAttentionAndEinsumDispatchNeedWhatTheyModel) {
