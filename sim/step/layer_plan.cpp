@@ -97,4 +97,14 @@ std::vector<int> pipeline_boundaries(const workloads::RunSpec& run, const worklo
   return first;
 }
 
+bool merges_forward_backward(const workloads::RunSpec& run) {
+  return run.simulation.overlap.ep_comm && run.model.is_moe() && run.parallelism.expert > 1;
+}
+
+int warmup_forwards(const workloads::RunSpec& run, int stage) {
+  const auto stages = static_cast<int>(run.parallelism.pipeline);
+  const int ahead = stages - stage - 1;
+  return merges_forward_backward(run) && stages > 1 ? 2 * ahead + 1 : ahead;
+}
+
 }  // namespace moesim::sim

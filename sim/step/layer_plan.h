@@ -31,4 +31,16 @@ namespace moesim::sim {
 std::vector<int> pipeline_boundaries(const workloads::RunSpec& run,
                                      const workloads::ModelAccounting& accounting);
 
+/// Whether a forward and a backward of different micro-batches run as one merged step whose all-to-alls
+/// hide behind each other's compute (simulation.overlap.ep_comm on an MoE model with expert parallelism).
+bool merges_forward_backward(const workloads::RunSpec& run);
+
+/// Forwards stage `stage` of the 1F1B schedule runs before its first backward: p - s - 1, or with merged
+/// pairs on a pipeline 2(p - s - 1) + 1. Merged pairs need both inputs when they start and deliver both
+/// outputs when they end; stage s pairs F(k + 2(p - s - 1) + 1) with B(k), so the pair's forward input comes
+/// from a pair stage s - 1 finished one pair earlier and its gradient from one stage s + 1 finished one pair
+/// earlier, and neighbouring stages work at the same time instead of taking turns. A stage holds one
+/// micro-batch more than its warm-up in flight: p - s, or 2(p - s) with merged pairs.
+int warmup_forwards(const workloads::RunSpec& run, int stage);
+
 }  // namespace moesim::sim

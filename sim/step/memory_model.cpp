@@ -139,10 +139,9 @@ double activations_bytes(const workloads::RunSpec& run, const workloads::ModelAc
     // 1F1B keeps min(m, p - s) micro-batches in flight on stage s; the interleaved schedule holds
     // 1 + (p - 1)/(p v) times more on the first stage (Narayanan et al. 2021 §2.2.2; Megatron-LM
     // theoretical_memory_usage.py).
-    // Merged forward-backward pairs (simulation.overlap.ep_comm) warm up with 2(p - s - 1) + 1 forwards.
-    const bool pairs = run.simulation.overlap.ep_comm && m.is_moe() && p.expert > 1 && stages > 1;
-    double in_flight = static_cast<double>(
-        std::min<std::int64_t>(p.micro_batches, pairs ? 2 * (stages - stage) : stages - stage));
+    // Merged forward-backward pairs warm up with more forwards (layer_plan.h, warmup_forwards).
+    double in_flight =
+        static_cast<double>(std::min<std::int64_t>(p.micro_batches, warmup_forwards(run, stage) + 1));
     if (chunks > 1) in_flight *= 1.0 + (stages - 1.0) / (static_cast<double>(stages) * chunks);
     double stage_bytes = one_mb * in_flight * activation_scale(run.training.precision);
     if (run.training.recompute == Recompute::kFull)  // the layer being recomputed

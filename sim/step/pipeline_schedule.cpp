@@ -85,22 +85,10 @@ void Builder::build_stage(int stage) {
 bool Builder::merged(int stage, const Unit& a, const Unit& b) const {
   // Megatron-Core's combined 1F1B (--overlap-moe-expert-parallel-comm) and DeepSeek-V3's DualPipe (§3.2.1)
   // pair a forward with a backward of another micro-batch, independent, so neither waits for the other.
-  if (!run_.simulation.overlap.ep_comm || !m_.is_moe() || out_.layout.expert <= 1 || a.backward == b.backward)
-    return false;
+  if (!merges_forward_backward(run_) || a.backward == b.backward) return false;
   // Without stages: B(k) with F(k + 1). With stages: the steady state's F(k + w) with B(k) only.
   if (stages_ == 1) return a.backward && b.micro_batch == a.micro_batch + 1;
-  return !a.backward && a.micro_batch - b.micro_batch >= warmup_forwards(stage);
-}
-
-int Builder::warmup_forwards(int stage) const {
-  const int ahead = stages_ - stage - 1;  // 1F1B: the forwards stage s runs before its first backward
-  const bool pairs = run_.simulation.overlap.ep_comm && m_.is_moe() && out_.layout.expert > 1 && stages_ > 1;
-  // Merged pairs need both inputs when they start and deliver both outputs when they end. Stage s pairs
-  // F(k + 2(p - s - 1) + 1) with B(k): the pair's forward input comes from a pair stage s - 1 finished one
-  // pair earlier, and its gradient from one stage s + 1 finished one pair earlier, so neighbouring stages
-  // work at the same time instead of taking turns. The price is 2(p - s) micro-batches in flight instead of
-  // p - s (see memory_model.h).
-  return pairs ? 2 * ahead + 1 : ahead;
+  return !a.backward && a.micro_batch - b.micro_batch >= warmup_forwards(run_, stage);
 }
 
 void Builder::join_units(int stage, const std::vector<std::int32_t>& first_end, const Unit& second,
@@ -156,7 +144,7 @@ std::vector<Builder::Unit> Builder::pipeline_order(int stage) const {
   std::vector<Unit> order;
   const int p = stages_, v = virtual_, m = micro_;
   if (v == 1) {
-    const int warmup = std::min(warmup_forwards(stage), m);
+    const int warmup = std::min(warmup_forwards(run_, stage), m);
     int f = 0, b = 0;
     for (; f < warmup; ++f) order.push_back({0, f, false});
     while (f < m) {

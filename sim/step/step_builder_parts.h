@@ -133,8 +133,6 @@ class Builder {
   /// Whether two consecutive units of a stage's order run as one merged forward-backward step whose
   /// all-to-alls hide behind each other's compute (simulation.overlap.ep_comm).
   bool merged(int stage, const Unit& a, const Unit& b) const;
-  /// Forwards a stage runs before its first backward (1F1B: p - s - 1; more with merged pairs).
-  int warmup_forwards(int stage) const;
   /// Interleaves, on every stream, the ops of two independent units added as [first, second) and
   /// [second, end): each unit's ops are cut where a compute op waits for an all-to-all, and the pieces
   /// alternate, so one unit's all-to-all runs under the other's compute.
