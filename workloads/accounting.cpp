@@ -32,14 +32,18 @@ std::pair<std::int64_t, std::int64_t> secondary_gates(const ModelSpec& m) {
   return {m.expert_groups * one, m.group_top_k * one};
 }
 
+/// Bytes per element of the dispatch: its own format's, else the combine's.
+double dispatch_bytes(const AccountingOptions& opt) {
+  return opt.dispatch_dtype_bytes > 0 ? opt.dispatch_dtype_bytes : opt.dtype_bytes;
+}
+
 /// The MoE rows of `moe` identical layers: routed experts, shared experts, router.
 void add_moe(const ModelSpec& m, Stack stack, std::int64_t moe, const AccountingOptions& opt, bool mtp,
              std::vector<LayerCost>& out) {
   const std::int64_t expert = ffn_params(m.d_model, m.expert_d_ff, m.expert_gated);
   const std::int64_t copies = m.hierarchical_gating ? m.group_top_k : m.top_k;
   const double cf = m.capacity_factor > 0 ? m.capacity_factor : 1.0;  // 0: no capacity, no padding
-  const double dispatch = opt.dispatch_dtype_bytes > 0 ? opt.dispatch_dtype_bytes : opt.dtype_bytes;
-  const double a2a = f(copies) * f(m.d_model) * (dispatch + opt.dtype_bytes) * cf;
+  const double a2a = f(copies) * f(m.d_model) * (dispatch_bytes(opt) + opt.dtype_bytes) * cf;
   const auto [gates_held, gates_used] = secondary_gates(m);
   out.push_back(LayerCost{LayerKind::kMoeFfn, stack, moe, m.experts * expert + gates_held,
                           m.top_k * expert + gates_used, 2.0 * f(m.top_k * expert + gates_used), 0, a2a,
@@ -181,7 +185,7 @@ ModelAccounting account_model(const ModelSpec& m, const AccountingOptions& opt) 
   acc.model = m.name;
   acc.sequence_length = opt.sequence_length;
   acc.dtype_bytes = opt.dtype_bytes;
-  acc.dispatch_dtype_bytes = opt.dispatch_dtype_bytes > 0 ? opt.dispatch_dtype_bytes : opt.dtype_bytes;
+  acc.dispatch_dtype_bytes = dispatch_bytes(opt);
   acc.moe_layers = m.moe_layer_count();
 
   const std::int64_t embed = m.vocab * m.d_model + m.position_embeddings * m.d_model;

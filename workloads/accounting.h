@@ -85,13 +85,13 @@ AccountingOptions accounting_options(const TrainingSpec& training);
 /// - Training: backward = 2 × forward, so train = 3 × forward; with full activation recomputation the forward
 /// is
 ///   run twice: 4 × forward.
-/// - All-to-all: per MoE layer and token, dispatch and combine each send top_k · d_model · dtype_bytes ·
-///   capacity_factor (the dispatch in dispatch_dtype_bytes when it has its own format) (the padded [experts,
-///   capacity, d_model] buffer holds cf · k slots per token), so forward = 2 × that (hierarchical gating
-///   sends group_top_k copies, one per chosen group, not top_k). The backward pass sends the same bytes again
-///   (gradients of combine and dispatch), so training = 2 × forward, 3 × with recomputation. These are bytes
-///   leaving the token's device before subtracting the share that stays local (1/expert-parallel degree),
-///   which depends on the placement.
+/// - All-to-all: per MoE layer and token, dispatch and combine each send top_k · d_model · capacity_factor
+///   elements (the padded [experts, capacity, d_model] buffer holds cf · k slots per token; hierarchical
+///   gating sends group_top_k copies, one per chosen group, not top_k), the combine at dtype_bytes and the
+///   dispatch at dispatch_dtype_bytes; forward is the two together. The backward pass sends the same bytes
+///   again (gradients of combine and dispatch), so training = 2 × forward, 3 × with recomputation. These are
+///   bytes leaving the token's device before subtracting the share that stays local (1/expert-parallel
+///   degree), which depends on the placement.
 struct ModelAccounting {
   std::string model;                           ///< ModelSpec::name
   std::int64_t sequence_length = 0;            ///< tokens
