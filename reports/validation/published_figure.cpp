@@ -15,7 +15,7 @@ const std::vector<std::string> kRowKeys = {
     "metric", "unit",   "published", "kind",        "tolerance",
     "fast",   "status", "argument",  "explanation", "tokens_per_example"};
 
-const std::vector<std::string> kKinds = {"count", "flops", "time", "throughput", "energy", "carbon"};
+const std::vector<std::string> kKinds = {"count", "flops", "time", "throughput", "energy", "carbon", "memory"};
 
 FigureKind kind_from(const std::string& s) {
   if (s == "count") return FigureKind::kCount;
@@ -23,6 +23,7 @@ FigureKind kind_from(const std::string& s) {
   if (s == "time") return FigureKind::kTime;
   if (s == "throughput") return FigureKind::kThroughput;
   if (s == "energy") return FigureKind::kEnergy;
+  if (s == "memory") return FigureKind::kMemory;
   return FigureKind::kCarbon;
 }
 
@@ -115,14 +116,15 @@ const std::vector<std::string>& known_metrics() {
       // direct keys of the simulate JSON
       "params_total", "params_activated", "flops_per_token_fwd", "flops_per_token_train", "step_time_s",
       "steps_per_s", "tokens_per_s", "mfu", "time_to_train_s", "accelerator_hours_run", "energy_mwh_run",
-      "tco2e_run",
+      "tco2e_run", "param_state_bytes_per_device",
       // derived
-      "time_to_train_hours", "time_to_train_days", "examples_per_s", "tflops_per_chip", "total_train_flops"};
+      "time_to_train_hours", "time_to_train_days", "examples_per_s", "tflops_per_chip", "total_train_flops",
+      "activation_bytes_per_device"};
   return kMetrics;
 }
 
 double default_tolerance_limit(FigureKind kind) {
-  return kind == FigureKind::kCount || kind == FigureKind::kFlops ? 0.10 : 0.25;
+  return kind == FigureKind::kCount || kind == FigureKind::kFlops || kind == FigureKind::kMemory ? 0.10 : 0.25;
 }
 
 bool is_time_or_energy(FigureKind kind) {
@@ -143,6 +145,8 @@ std::string_view to_string(FigureKind kind) {
       return "energy";
     case FigureKind::kCarbon:
       return "carbon";
+    case FigureKind::kMemory:
+      return "memory";
   }
   return "?";
 }
@@ -188,6 +192,15 @@ double predict_metric(const PublishedFigure& row, const nlohmann::json& sim, con
     return num("tokens_per_s") / *row.tokens_per_example;
   }
   if (k == "tflops_per_chip") return num("model_flops_per_step") / num("step_time_s") / num("devices") / 1e12;
+  if (k == "activation_bytes_per_device") {
+    const auto it = sim.find("memory_bytes_per_device");
+    if (it == sim.end() || !it->is_object() || !it->contains("activations") ||
+        !it->at("activations").is_number()) {
+      throw ConfigError(table_file, row.line, "figures." + row.figure + ".metric",
+                        "scenario " + row.scenario + " gives no number for 'memory_bytes_per_device.activations'");
+    }
+    return it->at("activations").get<double>();
+  }
   if (k == "total_train_flops")
     return num("flops_per_token_train") * num("tokens_per_step") * num("steps_run");
   const auto& metrics = known_metrics();

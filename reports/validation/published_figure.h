@@ -17,6 +17,7 @@ enum class FigureKind {
   kThroughput,  ///< steps/s, examples/s, FLOP/s per chip (inverse times): ±25% unless argued
   kEnergy,      ///< MWh (simulated time × power × PUE): ±25% unless argued
   kCarbon,      ///< tCO2e = energy × the paper's own carbon intensity (tracks the energy error): ±25%
+  kMemory,      ///< bytes per device (weights and optimizer state, activations): ±10% unless argued
 };
 
 /// Whether moesim can predict the figure at all.
@@ -56,7 +57,7 @@ std::vector<PublishedFigure> load_published_figures(const std::string& path);
 
 /// Metric names a row may use: direct keys of the simulate JSON (params_total, energy_mwh_run, steps_per_s,
 /// ...) and derived ones (time_to_train_days, time_to_train_hours, examples_per_s, tflops_per_chip,
-/// total_train_flops).
+/// total_train_flops, activation_bytes_per_device).
 const std::vector<std::string>& known_metrics();
 
 /// The largest tolerance a row of this kind may have without an `argument` (0.10 or 0.25).

@@ -135,7 +135,9 @@ double activations_bytes(const workloads::RunSpec& run, const workloads::ModelAc
         holds_last = holds_last || l == last_layer;
       }
     }
-    if (stage == 0) one_mb += x.sbh();  // embedding dropout mask
+    // Embedding dropout mask (1 byte per element); with sequence parallelism Megatron-Core scatters the
+    // embeddings over the tensor ranks before the dropout (LanguageModelEmbedding), so each holds 1/t.
+    if (stage == 0) one_mb += input / 2;
     // 1F1B keeps min(m, p - s) micro-batches in flight on stage s; the interleaved schedule holds
     // 1 + (p - 1)/(p v) times more on the first stage (Narayanan et al. 2021 §2.2.2; Megatron-LM
     // theoretical_memory_usage.py).

@@ -37,10 +37,12 @@ double activations(const workloads::RunSpec& run) {
 constexpr double s = 2048, h = 4096, a = 32, b = 1, L = 4;
 constexpr double sbh = s * b * h;
 
-// Beside the layers, one stage holds the embedding's dropout mask (sbh) and the logits with their input,
-// 4sbh(1 + V/h)/t (Megatron), here with V = 0.
+// Beside the layers, one stage holds the embedding dropout mask (sbh bytes, split over the tensor ranks
+// with sequence parallelism, as Megatron-Core scatters the embeddings before the dropout) and the logits
+// with their input, 4sbh(1 + V/h)/t (Megatron), here with V = 0.
 double layers_only(const workloads::RunSpec& run) {
-  return activations(run) - sbh - 4 * sbh / static_cast<double>(run.parallelism.tensor);
+  const double t = static_cast<double>(run.parallelism.tensor);
+  return activations(run) - sbh / (run.parallelism.sequence_parallel ? t : 1.0) - 4 * sbh / t;
 }
 
 TEST(MemoryModel, ActivationsFollowKorthikantiTableTwo) {

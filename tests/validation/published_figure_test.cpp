@@ -64,6 +64,21 @@ TEST(ValidationPredict, DerivedMetrics) {
                    1.0e9 * 1252000.0 * 1000.0);
 }
 
+TEST(ValidationPredict, MemoryMetricsReadTheDeviceBreakdownAndStayOutOfTheMean) {
+  auto sim = sim_result();
+  sim["param_state_bytes_per_device"] = 4.9e10;
+  sim["memory_bytes_per_device"] = {{"activations", 1.3e10}, {"weights", 5e9}, {"total", 6.2e10}};
+  const auto act = row("activation_bytes_per_device", 1.0e10, 0.10, FigureKind::kMemory);
+  EXPECT_DOUBLE_EQ(predict_metric(act, sim), 1.3e10);
+  EXPECT_DOUBLE_EQ(predict_metric(row("param_state_bytes_per_device", 5e10, 0.1, FigureKind::kMemory), sim),
+                   4.9e10);
+  EXPECT_DOUBLE_EQ(default_tolerance_limit(FigureKind::kMemory), 0.10);
+  EXPECT_FALSE(is_time_or_energy(FigureKind::kMemory));
+  EXPECT_EQ(to_string(FigureKind::kMemory), "memory");
+  sim.erase("memory_bytes_per_device");
+  EXPECT_THROW(predict_metric(act, sim, "table.yaml"), ConfigError);
+}
+
 TEST(ValidationPredict, MissingOrNullKeyIsAConfigErrorNamingTheRow) {
   try {
     predict_metric(row("tco2e_run", 40.2, 0.25, FigureKind::kCarbon), sim_result(), "table.yaml");
