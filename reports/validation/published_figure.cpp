@@ -15,7 +15,8 @@ const std::vector<std::string> kRowKeys = {
     "metric", "unit",   "published", "kind",        "tolerance",
     "fast",   "status", "argument",  "explanation", "tokens_per_example"};
 
-const std::vector<std::string> kKinds = {"count", "flops", "time", "throughput", "energy", "carbon", "memory"};
+const std::vector<std::string> kKinds = {"count",  "flops",  "time",  "throughput",
+                                         "energy", "carbon", "memory"};
 
 FigureKind kind_from(const std::string& s) {
   if (s == "count") return FigureKind::kCount;
@@ -124,7 +125,8 @@ const std::vector<std::string>& known_metrics() {
 }
 
 double default_tolerance_limit(FigureKind kind) {
-  return kind == FigureKind::kCount || kind == FigureKind::kFlops || kind == FigureKind::kMemory ? 0.10 : 0.25;
+  return kind == FigureKind::kCount || kind == FigureKind::kFlops || kind == FigureKind::kMemory ? 0.10
+                                                                                                 : 0.25;
 }
 
 bool is_time_or_energy(FigureKind kind) {
@@ -196,8 +198,9 @@ double predict_metric(const PublishedFigure& row, const nlohmann::json& sim, con
     const auto it = sim.find("memory_bytes_per_device");
     if (it == sim.end() || !it->is_object() || !it->contains("activations") ||
         !it->at("activations").is_number()) {
-      throw ConfigError(table_file, row.line, "figures." + row.figure + ".metric",
-                        "scenario " + row.scenario + " gives no number for 'memory_bytes_per_device.activations'");
+      throw ConfigError(
+          table_file, row.line, "figures." + row.figure + ".metric",
+          "scenario " + row.scenario + " gives no number for 'memory_bytes_per_device.activations'");
     }
     return it->at("activations").get<double>();
   }
