@@ -93,9 +93,10 @@ TEST(GemmModel, GroupedExpertGemmWithFewTokensPerExpertIsMemoryBound) {
 }
 
 // Azure/AI-benchmarking-guide cuBLASLt sweeps (reference/collectives-and-compute.md §5.2), random data:
-// H100 fp8 M=N=K 1024..16384 and a skinny 802816x192x768; A100 fp16 likewise. The model (ceilings from
-// MAMF, 4 us per kernel) is within 30% everywhere; the skinny A100 case is the worst (+28%).
-TEST(GemmModel, ReproducesPublishedCublasShapeSweepsWithin30Percent) {
+// H100 fp8 M=N=K 1024..16384 and a skinny 802816x192x768; A100 fp16 likewise. The model's ceilings are
+// the 16384^3 points (so those two are not independent checks), with 4 us per kernel; it is within 25%
+// everywhere, the skinny A100 case the worst (+21%) and A100 2048^3 next (-13%).
+TEST(GemmModel, ReproducesPublishedCublasShapeSweepsWithin25Percent) {
   struct Point {
     ChipModel chip;
     double m, n, k, a_bytes, measured_tflops;
@@ -110,6 +111,6 @@ TEST(GemmModel, ReproducesPublishedCublasShapeSweepsWithin30Percent) {
   };
   for (const Point& p : points) {
     const GemmEstimate e = estimate_gemm(p.chip, {p.m, p.n, p.k, 1, p.a_bytes, p.a_bytes, 2});
-    EXPECT_NEAR(tflops(e) / p.measured_tflops, 1.0, 0.30) << p.m << "x" << p.n << "x" << p.k;
+    EXPECT_NEAR(tflops(e) / p.measured_tflops, 1.0, 0.25) << p.m << "x" << p.n << "x" << p.k;
   }
 }
