@@ -211,7 +211,7 @@ AcceleratorSpec v100() {
                     325.0 /*[PAT T3], +-2%*/,
                     {},
                     {}};
-  constexpr double as_a100 = 257.0 / 312;             // ceiling: A100's bf16 fraction [AZG] (assumption)
+  constexpr double as_a100 = 257.0 / 312;           // ceiling: A100's bf16 fraction [AZG] (assumption)
   a.matmul[idx(F::kFp16)] = {125e12, as_a100, 1};   // [V100W]
   a.matmul[idx(F::kFp32)] = {15.7e12, as_a100, 1};  // [V100W]
   a.compute = gpu_arch(80, kStreamAssumed, "Tesla V100-SXM2");  // [V100W] 80 SMs
