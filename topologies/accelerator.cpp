@@ -91,17 +91,6 @@ constexpr double kIdleFractionOfTdp = 0.30;   // see "Power by activity state" a
 constexpr double kMemoryBoundShare = 0.50;    // of the dynamic range (compute-bound - idle), assumed
 constexpr double kCommunicationShare = 0.25;  // of the dynamic range, assumed
 
-/// States from a chip's idle and compute-bound power, the other two by the stated shares of the range.
-ChipPowerStates states_between(double idle_w, double compute_w, std::string_view basis) {
-  const double range = compute_w - idle_w;
-  return {compute_w, idle_w + kMemoryBoundShare * range, idle_w + kCommunicationShare * range, idle_w, basis};
-}
-
-/// States of a chip whose only power figure is its TDP.
-ChipPowerStates states_from_tdp(double tdp_w, std::string_view basis) {
-  return states_between(kIdleFractionOfTdp * tdp_w, tdp_w, basis);
-}
-
 using F = NumberFormat;
 constexpr std::size_t idx(NumberFormat f) {
   return static_cast<std::size_t>(f);
@@ -110,6 +99,15 @@ constexpr std::size_t idx(NumberFormat f) {
 }  // namespace
 
 namespace detail {
+
+ChipPowerStates states_between(double idle_w, double compute_w, std::string_view basis) {
+  const double range = compute_w - idle_w;
+  return {compute_w, idle_w + kMemoryBoundShare * range, idle_w + kCommunicationShare * range, idle_w, basis};
+}
+
+ChipPowerStates states_from_tdp(double tdp_w, std::string_view basis) {
+  return states_between(kIdleFractionOfTdp * tdp_w, tdp_w, basis);
+}
 
 std::array<MatmulFormat, kNumberFormats> tpu_formats(double bf16, double int8) {
   std::array<MatmulFormat, kNumberFormats> m{};
@@ -148,6 +146,8 @@ ComputeArchitecture gpu_arch(int sms, double stream, std::string_view cuda_name)
 namespace {
 
 using detail::gpu_arch;
+using detail::states_between;
+using detail::states_from_tdp;
 using detail::tpu_formats;
 
 ComputeArchitecture tpu_arch(int mxus_per_core) {
@@ -336,61 +336,6 @@ const std::vector<AcceleratorSpec>& table() {
 }
 
 }  // namespace
-
-std::string_view to_string(NumberFormat format) {
-  switch (format) {
-    case NumberFormat::kFp32:
-      return "fp32";
-    case NumberFormat::kTf32:
-      return "tf32";
-    case NumberFormat::kBf16:
-      return "bf16";
-    case NumberFormat::kFp16:
-      return "fp16";
-    case NumberFormat::kFp8:
-      return "fp8";
-    case NumberFormat::kInt8:
-      return "int8";
-  }
-  return "?";
-}
-
-std::optional<NumberFormat> number_format_from_string(std::string_view name) {
-  for (std::size_t i = 0; i < kNumberFormats; ++i) {
-    if (to_string(static_cast<NumberFormat>(i)) == name) return static_cast<NumberFormat>(i);
-  }
-  return std::nullopt;
-}
-
-const MatmulFormat* AcceleratorSpec::matmul_format(NumberFormat format) const {
-  const auto& m = matmul[static_cast<std::size_t>(format)];
-  return m.peak_flop_per_s > 0 ? &m : nullptr;
-}
-
-std::string AcceleratorSpec::matmul_format_names() const {
-  std::string out;
-  for (std::size_t i = 0; i < kNumberFormats; ++i) {
-    if (!matmul_format(static_cast<NumberFormat>(i))) continue;
-    if (!out.empty()) out += ", ";
-    out += to_string(static_cast<NumberFormat>(i));
-  }
-  return out;
-}
-
-double AcceleratorSpec::compute_power_w() const {
-  if (busy_power_w) return *busy_power_w;
-  if (tdp_w) return *tdp_w;
-  return 0;
-}
-
-ChipPowerStates AcceleratorSpec::power() const {
-  if (!power_states.empty()) return power_states;
-  if (idle_power_w && max_power_w)
-    return states_between(*idle_power_w, *max_power_w,
-                          "measured chip min/max; memory, communication derived");
-  if (tdp_w) return states_from_tdp(*tdp_w, "TDP only; other states derived");
-  return {};
-}
 
 std::span<const AcceleratorSpec> accelerators() {
   return table();

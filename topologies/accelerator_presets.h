@@ -12,6 +12,11 @@ namespace moesim::topologies::detail {
 /// The stated assumption for chips without a measured STREAM figure (accelerator.cpp: mean of [AZ]).
 inline constexpr double kAssumedStreamEfficiency = 0.86;
 
+/// Power by activity state from a chip's idle and compute-bound power; memory-bound and communication by
+/// the stated shares of that range (accelerator.cpp, "Power by activity state").
+ChipPowerStates states_between(double idle_w, double compute_w, std::string_view basis);
+/// The same for a chip whose only power figure is its TDP (idle = 30% of it, accelerator.cpp).
+ChipPowerStates states_from_tdp(double tdp_w, std::string_view basis);
 /// A TPU's formats: bf16 on the MXU, fp32 and tf32 as 6 and 3 bf16 passes, int8 where it has it.
 std::array<MatmulFormat, kNumberFormats> tpu_formats(double bf16, double int8);
 /// A TPU chip of `cores` TensorCores with `mxus_per_core` systolic arrays of side `mxu_dim`.
