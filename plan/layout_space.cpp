@@ -83,9 +83,20 @@ class Enumerator {
       for (int z = 0; z <= 3; ++z) {
         if (!spec_.rule(Axis::kZero).admits(z)) continue;
         ps.zero = z;
-        for (const auto r : spec_.recompute) add({n, ps, r});
+        for (const auto r : spec_.recompute)
+          for (const bool overlap : ep_comm_modes(ps)) add({n, ps, r, overlap});
       }
     }
+  }
+
+  /// Merged forward-backward pairs hide all-to-alls: only with an expert group and two micro-batches or
+  /// more to pair (one gives the same step), and the schedule has no interleaved form (run_spec refuses it
+  /// with virtual stages).
+  std::vector<bool> ep_comm_modes(const ParallelismSpec& ps) const {
+    const std::vector<bool> modes =
+        spec_.ep_comm.empty() ? std::vector<bool>{base_.run.simulation.overlap.ep_comm} : spec_.ep_comm;
+    if (ps.expert > 1 && ps.micro_batches > 1 && ps.virtual_stages == 1) return modes;
+    return {false};
   }
 
   void add(const Layout& layout) {
@@ -119,6 +130,7 @@ std::string Layout::label(bool with_devices) const {
   if (p.balance_stages) o << " auto-stages";
   o << " ZeRO-" << p.zero << " " << workloads::to_string(recompute);
   if (p.sequence_parallel) o << " SP";
+  if (ep_comm) o << " ep-overlap";
   if (with_devices) o << " @" << devices;
   return o.str();
 }
@@ -134,6 +146,7 @@ std::string Layout::short_label(bool with_devices) const {
   if (p.balance_stages) o << " auto";
   o << " Z" << p.zero << " " << kRecompute[static_cast<int>(recompute)];
   if (p.sequence_parallel) o << " SP";
+  if (ep_comm) o << " ov";
   if (with_devices) o << " @" << devices;
   return o.str();
 }
@@ -153,7 +166,8 @@ std::vector<std::string> Layout::overrides() const {
       "parallelism.zero=" + n(p.zero),
       std::string("parallelism.shard_weights=") + (p.zero == 3 ? "true" : "false"),
       std::string("parallelism.sequence_parallel=") + (p.sequence_parallel ? "true" : "false"),
-      "training.recompute=" + std::string(workloads::to_string(recompute))};
+      "training.recompute=" + std::string(workloads::to_string(recompute)),
+      std::string("simulation.overlap.ep_comm=") + (ep_comm ? "true" : "false")};
   if (p.balance_stages) out.push_back("parallelism.stage_layers=auto");
   return out;
 }
@@ -161,10 +175,10 @@ std::vector<std::string> Layout::overrides() const {
 bool Layout::operator==(const Layout& o) const {
   const auto& a = parallelism;
   const auto& b = o.parallelism;
-  return devices == o.devices && recompute == o.recompute && a.data == b.data && a.expert == b.expert &&
-         a.tensor == b.tensor && a.expert_tensor_degree() == b.expert_tensor_degree() &&
-         a.pipeline == b.pipeline && a.micro_batches == b.micro_batches &&
-         a.virtual_stages == b.virtual_stages && a.zero == b.zero &&
+  return devices == o.devices && recompute == o.recompute && ep_comm == o.ep_comm && a.data == b.data &&
+         a.expert == b.expert && a.tensor == b.tensor &&
+         a.expert_tensor_degree() == b.expert_tensor_degree() && a.pipeline == b.pipeline &&
+         a.micro_batches == b.micro_batches && a.virtual_stages == b.virtual_stages && a.zero == b.zero &&
          a.sequence_parallel == b.sequence_parallel && a.balance_stages == b.balance_stages &&
          a.stage_layers == b.stage_layers;
 }
@@ -175,6 +189,7 @@ sim::Scenario apply_layout(const sim::Scenario& base, const Layout& layout) {
   s.run.parallelism = layout.parallelism;
   s.run.parallelism.expert_placement = placement;
   s.run.training.recompute = layout.recompute;
+  s.run.simulation.overlap.ep_comm = layout.ep_comm;
   return s;
 }
 

@@ -72,6 +72,8 @@ std::string layout_differences(const Layout& a, const Layout& b) {
                   std::string(workloads::to_string(a.recompute)));
   if (p.sequence_parallel != q.sequence_parallel)
     out.push_back(std::string("sequence parallelism ") + (q.sequence_parallel ? "on vs off" : "off vs on"));
+  if (a.ep_comm != b.ep_comm)
+    out.push_back(std::string("all-to-all overlap ") + (b.ep_comm ? "on vs off" : "off vs on"));
   if (p.balance_stages != q.balance_stages)
     out.push_back(std::string("stages ") + (q.balance_stages ? "balanced vs even" : "even vs balanced"));
   if (out.empty()) return "nothing";

@@ -44,7 +44,8 @@ nlohmann::json layout_json(const Layout& layout) {
             {"zero", p.zero},
             {"sequence_parallel", p.sequence_parallel},
             {"stage_layers", p.balance_stages ? "auto" : "even"}}},
-          {"recompute", std::string(workloads::to_string(layout.recompute))}};
+          {"recompute", std::string(workloads::to_string(layout.recompute))},
+          {"ep_comm", layout.ep_comm}};
 }
 
 Layout layout_from_json(const nlohmann::json& j, const std::string& source) {
@@ -66,6 +67,7 @@ Layout layout_from_json(const nlohmann::json& j, const std::string& source) {
     s.sequence_parallel = p.at("sequence_parallel").get<bool>();
     s.balance_stages = p.at("stage_layers").get<std::string>() == "auto";
     l.recompute = recompute_of(j.at("recompute").get<std::string>(), source);
+    l.ep_comm = j.value("ep_comm", false);  // written since plans could search it
     return l;
   } catch (const nlohmann::json::exception& e) {
     throw ConfigError(source, 0, "layouts", std::string("a malformed layout record: ") + e.what());

@@ -95,8 +95,15 @@ bool AxisRule::admits(std::int64_t value) const {
 
 PlanSpec parse_plan_section(const YamlMap& s) {
   PlanSpec p;
-  std::vector<std::string> known{"objective",         "top",           "devices",      "recompute",
-                                 "sequence_parallel", "expert_tensor", "stage_layers", "tensor_within_node"};
+  std::vector<std::string> known{"objective",
+                                 "top",
+                                 "devices",
+                                 "recompute",
+                                 "sequence_parallel",
+                                 "expert_tensor",
+                                 "stage_layers",
+                                 "tensor_within_node",
+                                 "ep_comm"};
   if (s.has("objective"))
     p.objective = parse_objective(s.choice("objective", {"time", "cost", "energy"}), s.file(), "");
   p.top = static_cast<int>(s.optional_integer("top").value_or(p.top));
@@ -123,6 +130,8 @@ PlanSpec parse_plan_section(const YamlMap& s) {
     else
       p.sequence_parallel = {s.boolean("sequence_parallel")};
   }
+  if (s.has("ep_comm"))
+    p.ep_comm = one_or_both<bool>(s, "ep_comm", {"false", "true", "both"}, {{false}, {true}, {false, true}});
   if (s.has("expert_tensor"))
     p.fold_experts =
         one_or_both<bool>(s, "expert_tensor", {"tensor", "1", "both"}, {{false}, {true}, {false, true}});
@@ -159,6 +168,9 @@ std::string describe(const PlanSpec& spec) {
   if (spec.sequence_parallel == std::vector<bool>{false}) o << "; no sequence parallelism";
   if (spec.fold_experts == std::vector<bool>{false}) o << "; experts split over the tensor ranks";
   if (spec.fold_experts == std::vector<bool>{true}) o << "; expert groups folded into the tensor ranks";
+  if (spec.ep_comm.size() > 1) o << "; all-to-all overlap on and off";
+  if (spec.ep_comm == std::vector<bool>{true}) o << "; all-to-all overlap";
+  if (spec.ep_comm == std::vector<bool>{false}) o << "; no all-to-all overlap";
   if (spec.stage_split.size() > 1) o << "; even and balanced stages";
   if (spec.stage_split == std::vector<StageSplit>{StageSplit::kAuto}) o << "; stages balanced by FLOPs";
   return o.str();

@@ -52,6 +52,8 @@ struct PlanSpec {
   std::vector<workloads::Recompute> recompute{workloads::Recompute::kNone, workloads::Recompute::kSelective,
                                               workloads::Recompute::kFull};
   std::vector<bool> sequence_parallel{true};  ///< tried with tensor > 1 (tensor 1 has none)
+  /// simulation.overlap.ep_comm values tried with an expert group; empty: the scenario's own.
+  std::vector<bool> ep_comm;
   /// With tensor > 1: each expert split over the tensor ranks (false, the classic layout) and/or whole
   /// experts on expert groups folded into the tensor x data ranks (true: expert_tensor 1).
   std::vector<bool> fold_experts{false, true};
@@ -67,7 +69,7 @@ struct PlanSpec {
 ///   data | expert | tensor | pipeline | micro_batches | virtual_stages | zero: a value or a list of values
 ///   max_data | max_expert | max_tensor | max_pipeline | max_micro_batches | max_virtual_stages: a bound
 ///   recompute: none | selective | full, or a list       sequence_parallel: true | false | both
-///   expert_tensor: tensor | 1 | both
+///   expert_tensor: tensor | 1 | both                  ep_comm: true | false | both
 ///   stage_layers: even | auto | both                    tensor_within_node: true | false
 /// An unknown key, a wrong type or an out-of-range value throws ConfigError naming file, line and key.
 PlanSpec parse_plan_section(const YamlMap& section);

@@ -128,7 +128,8 @@ PlanProblem read_plan_problem(const YAML::Node& root_node, const std::string& fi
   if (has_layout) {
     try {
       workloads::check_parallelism(run, base.cluster.device_count(), root);
-      p.scenario_layout = Layout{base.cluster.device_count(), run.parallelism, run.training.recompute};
+      p.scenario_layout = Layout{base.cluster.device_count(), run.parallelism, run.training.recompute,
+                                 run.simulation.overlap.ep_comm};
       p.scenario_layout_memory_bytes =
           estimate_memory(run, account(run),
                           base.cluster.device_count() / std::max(1, base.cluster.node_count()))

@@ -97,6 +97,38 @@ TEST(LayoutSpace, FoldedExpertGroupsTakeTensorRanks) {
     EXPECT_EQ(l.parallelism.expert_tensor_degree(), l.parallelism.tensor);
 }
 
+TEST(LayoutSpace, AllToAllOverlapDoublesOnlyTheLayoutsWithAnExpertGroupMicroBatchesAndNoInterleaving) {
+  const std::vector<std::string> narrow{"plan.recompute=none", "plan.zero=0", "plan.max_micro_batches=4"};
+  auto with = narrow;
+  with.push_back("plan.ep_comm=both");
+  const auto off = test::problem_of_file(test::small_moe_path(), narrow);
+  const auto both = test::problem_of_file(test::small_moe_path(), with);
+  const YamlMap r1(off.root, off.file, ""), r2(both.root, both.file, "");
+  const auto plain = enumerate_layouts(off.clusters.front(), r1, off.spec);
+  std::size_t rejected = 99;
+  const auto doubled = enumerate_layouts(both.clusters.front(), r2, both.spec, &rejected);
+  EXPECT_EQ(rejected, 0u) << "ep_comm with virtual stages must never be generated";
+  std::size_t eligible = 0, interleaved = 0;
+  for (const auto& l : plain) {
+    EXPECT_FALSE(l.ep_comm) << "the scenario does not overlap, and the plan does not ask";
+    const auto& p = l.parallelism;
+    const bool ok = p.expert > 1 && p.micro_batches > 1 && p.virtual_stages == 1;
+    eligible += ok ? 1 : 0;
+    interleaved += l.parallelism.virtual_stages > 1 ? 1 : 0;
+  }
+  ASSERT_GT(eligible, 0u);
+  ASSERT_GT(interleaved, 0u);
+  EXPECT_EQ(doubled.size(), plain.size() + eligible);
+  for (const auto& l : doubled) {
+    if (!l.ep_comm) continue;
+    EXPECT_GT(l.parallelism.expert, 1) << l.label();
+    EXPECT_EQ(l.parallelism.virtual_stages, 1) << l.label();
+    EXPECT_GT(l.parallelism.micro_batches, 1) << l.label();
+    EXPECT_NE(l.label().find(" ep-overlap"), std::string::npos) << l.label();
+    EXPECT_EQ(l.overrides().back(), "simulation.overlap.ep_comm=true");
+  }
+}
+
 TEST(LayoutSpace, ConstraintsNarrowTheSpace) {
   const auto problem = test::problem_of_file(
       test::small_moe_path(),
@@ -180,7 +212,8 @@ TEST(LayoutSpace, OverridesGiveTheLayoutToSimulate) {
                                           "parallelism.zero=3",
                                           "parallelism.shard_weights=true",
                                           "parallelism.sequence_parallel=true",
-                                          "training.recompute=selective"};
+                                          "training.recompute=selective",
+                                          "simulation.overlap.ep_comm=false"};
   EXPECT_EQ(o, expected);
   EXPECT_EQ(l.label(), "TP2 PP2 EP4 DP4 mb8 v2 ZeRO-3 selective SP");
   EXPECT_EQ(l.short_label(true), "T2 P2 E4 D4 m8 v2 Z3 sel SP @16");

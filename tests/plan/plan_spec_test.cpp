@@ -36,6 +36,7 @@ TEST(PlanSpec, DefaultsSearchEverythingValidWithTensorInsideANode) {
   EXPECT_EQ(p.recompute.size(), 3u);
   EXPECT_EQ(p.sequence_parallel, std::vector<bool>{true});
   EXPECT_EQ(p.fold_experts, (std::vector<bool>{false, true}));
+  EXPECT_TRUE(p.ep_comm.empty()) << "the scenario's own simulation.overlap.ep_comm";
   EXPECT_TRUE(p.tensor_within_node);
 }
 
@@ -54,6 +55,7 @@ sequence_parallel: both
 expert_tensor: 1
 stage_layers: auto
 tensor_within_node: false
+ep_comm: both
 )");
   EXPECT_EQ(p.objective, Objective::kCost);
   EXPECT_EQ(p.top, 3);
@@ -70,7 +72,9 @@ tensor_within_node: false
   EXPECT_EQ(p.stage_split, std::vector<StageSplit>{StageSplit::kAuto});
   EXPECT_EQ(p.fold_experts, std::vector<bool>{true});
   EXPECT_FALSE(p.tensor_within_node);
+  EXPECT_EQ(p.ep_comm, (std::vector<bool>{false, true}));
   EXPECT_NE(describe(p).find("tensor in {1, 2, 4}"), std::string::npos) << describe(p);
+  EXPECT_NE(describe(p).find("all-to-all overlap on and off"), std::string::npos) << describe(p);
 }
 
 TEST(PlanSpec, UnknownKeyNamesFileLineAndKey) {
@@ -90,6 +94,7 @@ TEST(PlanSpec, BadValuesAreErrors) {
   EXPECT_EQ(error_of("sequence_parallel: maybe").key(), "plan.sequence_parallel");
   EXPECT_EQ(error_of("stage_layers: uneven").key(), "plan.stage_layers");
   EXPECT_EQ(error_of("expert_tensor: 2").key(), "plan.expert_tensor");
+  EXPECT_EQ(error_of("ep_comm: sometimes").key(), "plan.ep_comm");
   EXPECT_EQ(error_of("devices: []").key(), "plan.devices");
 }
 

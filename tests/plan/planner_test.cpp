@@ -64,6 +64,26 @@ TEST(Planner, EveryReportedLayoutSimulatesToTheSameNumbers) {
       << "layouts of one cluster repeat most network demands";
 }
 
+TEST(Planner, OverlappedLayoutsSimulateToTheSameNumbersAndRoundTripThroughTheDocument) {
+  const auto problem = test::problem_of_file(
+      test::small_moe_path(),
+      {"plan.ep_comm=both", "plan.recompute=none", "plan.zero=0", "plan.max_micro_batches=4"});
+  const auto doc = run_plan(problem);
+  std::size_t checked = 0;
+  for (const auto& l : doc.at("layouts")) {
+    if (!l.at("ep_comm").get<bool>()) continue;
+    const Layout layout = layout_from_json(l, "doc");
+    ASSERT_TRUE(layout.ep_comm);
+    const auto r = reports::simulate_scenario_file(test::small_moe_path(), layout.overrides(), {});
+    EXPECT_EQ(l.at("step_time_s").get<double>(), r.at("step_time_s").get<double>()) << layout.label();
+    EXPECT_EQ(l.at("memory_bytes_per_device").get<double>(),
+              r.at("memory_bytes_per_device").at("total").get<double>())
+        << layout.label();
+    if (++checked == 5) break;
+  }
+  EXPECT_EQ(checked, 5u);
+}
+
 TEST(Planner, ALayoutThatDoesNotFitNeverAppears) {
   const auto problem = test::problem_of_file(test::small_moe_path(), kNarrow);
   const auto doc = run_plan(problem);
