@@ -36,18 +36,6 @@ void check_pipeline(const RunSpec& run, const YamlMap& root) {
                  "parallelism.virtual_stages 1 (or ep_comm false)");
   }
   const std::int64_t layers = run.model.step_layers();  // multi-token-prediction modules included
-  if (!p.stage_layers.empty()) {
-    std::int64_t sum = 0;
-    for (auto l : p.stage_layers) sum += l;
-    if (static_cast<std::int64_t>(p.stage_layers.size()) != p.pipeline || sum != layers)
-      fail_at(root, "parallelism", "stage_layers",
-              "expected " + n(p.pipeline) + " layer counts (one per stage) adding up to the model's " +
-                  n(layers) + " layers, or auto");
-    if (p.virtual_stages > 1)
-      fail_at(root, "parallelism", "stage_layers",
-              "uneven stages cannot be combined with virtual_stages > 1");
-    return;
-  }
   if (p.virtual_stages > 1 && p.pipeline < 2)
     fail_at(root, "parallelism", "virtual_stages", "interleaving needs parallelism.pipeline > 1");
   if (p.virtual_stages > 1 && p.micro_batches % p.pipeline != 0)
@@ -55,6 +43,21 @@ void check_pipeline(const RunSpec& run, const YamlMap& root) {
             "the interleaved schedule needs parallelism.micro_batches (" + n(p.micro_batches) +
                 ") to be a multiple of parallelism.pipeline (" + n(p.pipeline) +
                 "), as Megatron-LM requires");
+  if (!p.stage_layers.empty()) {
+    // One count per virtual stage, in the order the layers run through them: with interleaving, stages 0
+    // to p - 1 of the first chunk, then of the second, ... (as Megatron-LM's pipeline layout lists them).
+    const std::int64_t chunks = p.pipeline * p.virtual_stages;
+    std::int64_t sum = 0;
+    for (auto l : p.stage_layers) sum += l;
+    if (static_cast<std::int64_t>(p.stage_layers.size()) != chunks || sum != layers)
+      fail_at(root, "parallelism", "stage_layers",
+              "expected " + n(chunks) +
+                  (p.virtual_stages > 1 ? " layer counts (one per virtual stage: stages 0 to " +
+                                              n(p.pipeline - 1) + " of the first chunk, then of the next)"
+                                        : " layer counts (one per stage)") +
+                  " adding up to the model's " + n(layers) + " layers, or auto");
+    return;
+  }
   if (p.balance_stages) {
     if (layers < p.pipeline)
       fail_at(root, "parallelism", "pipeline", "more stages than the model has layers");

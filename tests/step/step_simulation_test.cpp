@@ -319,6 +319,28 @@ TEST(StepSimulation, BalancedStagesCarryTheLogitsOfALargeVocabulary) {
   EXPECT_THROW(simulate(dense_yaml(), given), ConfigError);
 }
 
+TEST(StepSimulation, InterleavedStagesTakeOneLayerCountPerVirtualStage) {
+  // 2 stages x 2 chunks of a 8-layer model: the even split is [2, 2, 2, 2]; giving it explicitly is the
+  // same step, and a chunk of 3 layers makes its stage the slowest.
+  const std::vector<std::string> base{"training.global_batch_sequences=1024",
+                                      "parallelism.data=8",
+                                      "parallelism.expert=1",
+                                      "parallelism.pipeline=2",
+                                      "parallelism.micro_batches=8",
+                                      "parallelism.virtual_stages=2"};
+  const auto with = [&](const std::string& layers) {
+    auto o = base;
+    o.push_back("parallelism.stage_layers=" + layers);
+    return o;
+  };
+  const auto even = simulate(dense_yaml(), base);
+  EXPECT_EQ(simulate(dense_yaml(), with("[2, 2, 2, 2]"))["step_time_s"].get<double>(),
+            even["step_time_s"].get<double>());
+  EXPECT_GT(simulate(dense_yaml(), with("[1, 3, 2, 2]"))["step_time_s"].get<double>(),
+            even["step_time_s"].get<double>());
+  EXPECT_THROW(simulate(dense_yaml(), with("[4, 4]")), ConfigError);  // one count per stage only
+}
+
 TEST(StepSimulation, TracedDevicesAreTheClusterRanksAsked) {
   // 16 GPUs, expert degree 16: every device is simulated; ranks 5 and 13 are traced under their own ids.
   SimulateOptions o;
