@@ -211,9 +211,9 @@ AcceleratorSpec v100() {
                     325.0 /*[PAT T3], +-2%*/,
                     {},
                     {}};
-  constexpr double as_a100 = 257.0 / 312;           // ceiling: A100's bf16 fraction [AZG] (assumption)
-  a.matmul[idx(F::kFp16)] = {125e12, as_a100, 1};   // [V100W]
-  a.matmul[idx(F::kFp32)] = {15.7e12, as_a100, 1};  // [V100W]
+  constexpr double as_a100 = detail::kA100SustainedCeiling;     // ceiling: A100's [AZG] (assumption)
+  a.matmul[idx(F::kFp16)] = {125e12, as_a100, 1};               // [V100W]
+  a.matmul[idx(F::kFp32)] = {15.7e12, as_a100, 1};              // [V100W]
   a.compute = gpu_arch(80, kStreamAssumed, "Tesla V100-SXM2");  // [V100W] 80 SMs
   a.power_states = states_from_tdp(300.0, "TDP 300 W only [V100]; other states derived");
   return a;
@@ -234,8 +234,8 @@ AcceleratorSpec a100() {
                     std::nullopt,
                     {},
                     {}};
-  constexpr double sustained = 257.0 / 312;          // [AZG] fp16 16384^3 (MAMF's best shape: 271.2)
-  a.matmul[idx(F::kBf16)] = {312e12, sustained, 1};  // [A100W]
+  constexpr double sustained = detail::kA100SustainedCeiling;  // [AZG] (MAMF's best shape: 271.2)
+  a.matmul[idx(F::kBf16)] = {312e12, sustained, 1};            // [A100W]
   a.matmul[idx(F::kFp16)] = {312e12, sustained, 1};
   a.matmul[idx(F::kTf32)] = {156e12, sustained, 1};
   a.matmul[idx(F::kFp32)] = {19.5e12, sustained, 1};
@@ -320,7 +320,7 @@ const std::vector<AcceleratorSpec>& table() {
       v100(),
       a100(),
       hopper("h100-sxm", "NVIDIA H100 SXM 80 GB, NVLink4", 80e9 /*[H100]*/, 3.35e12 /*[H100]*/,
-             2.97 / 3.35 /*[AZ]*/, 1377.0 / 1979 /*[AZG] fp8 16384^3*/, "NVIDIA H100 80GB HBM3"),
+             2.97 / 3.35 /*[AZ]*/, detail::kH100Fp8SustainedCeiling /*[AZG]*/, "NVIDIA H100 80GB HBM3"),
       hopper("h200-sxm", "NVIDIA H200 SXM 141 GB, NVLink4", 141e9 /*[H200]*/, 4.8e12 /*[H200]*/,
              4.15 / 4.8 /*[AZ]*/, 1453.4 / 1979 /*[MAMF] fp8*/, "NVIDIA H200"),
       k40(),

@@ -11,6 +11,10 @@ namespace moesim::topologies::detail {
 
 /// The stated assumption for chips without a measured STREAM figure (accelerator.cpp: mean of [AZ]).
 inline constexpr double kAssumedStreamEfficiency = 0.86;
+/// Sustained fractions of the dense peak of a 16384^3 product on random data (accelerator.cpp [AZG]):
+/// A100 fp16 257 of 312 TFLOP/s (V100 takes it as a stated assumption), H100 fp8 1377 of 1979 (H800 too).
+inline constexpr double kA100SustainedCeiling = 257.0 / 312;
+inline constexpr double kH100Fp8SustainedCeiling = 1377.0 / 1979;
 
 /// Power by activity state from a chip's idle and compute-bound power; memory-bound and communication by
 /// the stated shares of that range (accelerator.cpp, "Power by activity state").

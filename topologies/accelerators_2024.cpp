@@ -71,7 +71,7 @@ AcceleratorSpec blackwell(std::string name, std::string description, double fp32
 AcceleratorSpec h800() {
   AcceleratorSpec a = hopper_spec("h800-sxm", "NVIDIA H800 SXM 80 GB: H100 compute, NVLink cut to 400 GB/s",
                                   80e9, 3.35e12, 2.97 / 3.35 /*H100's [AZ] STREAM, same memory*/,
-                                  1377.0 / 1979 /*H100's fp8 ceiling, accelerator.cpp [AZG]*/, "NVIDIA H800");
+                                  kH100Fp8SustainedCeiling /*H100's, accelerator.cpp [AZG]*/, "NVIDIA H800");
   a.interconnect_bandwidth_Bps = 400e9 / 2;  // [H800]
   a.interconnect_links = 8;                  // [H800] derived
   return a;

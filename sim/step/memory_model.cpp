@@ -121,7 +121,9 @@ double activations_bytes(const workloads::RunSpec& run, const workloads::ModelAc
   const auto stages = static_cast<int>(p.pipeline);
   const auto chunks = static_cast<int>(p.virtual_stages);
   const int last_layer = first.back() - 1;
-  const double input = 2 * x.sbh() * (run.parallelism.sequence_parallel ? 1.0 / x.t : 1.0);
+  // With sequence parallelism every tensor rank holds 1/t of what lies between the tensor-parallel regions.
+  const double sp_share = run.parallelism.sequence_parallel ? 1.0 / x.t : 1.0;
+  const double input = 2 * x.sbh() * sp_share;  // a layer's 16-bit input, all full recompute keeps
   double worst = 0;
   for (int stage = 0; stage < stages; ++stage) {
     double one_mb = 0, largest_layer = 0;
@@ -137,7 +139,7 @@ double activations_bytes(const workloads::RunSpec& run, const workloads::ModelAc
     }
     // Embedding dropout mask (1 byte per element); with sequence parallelism Megatron-Core scatters the
     // embeddings over the tensor ranks before the dropout (LanguageModelEmbedding), so each holds 1/t.
-    if (stage == 0) one_mb += input / 2;
+    if (stage == 0) one_mb += x.sbh() * sp_share;
     // 1F1B keeps min(m, p - s) micro-batches in flight on stage s; the interleaved schedule holds
     // 1 + (p - 1)/(p v) times more on the first stage (Narayanan et al. 2021 §2.2.2; Megatron-LM
     // theoretical_memory_usage.py).
