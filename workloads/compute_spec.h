@@ -26,7 +26,8 @@ struct ComputeCalibration {
 struct ComputeSpec {
   std::optional<std::string> profile;  ///< measured profile DB, as written (relative to the scenario file)
   AttentionKernel attention = AttentionKernel::kUnfused;
-  /// Dropout after the attention probabilities and before each residual add (each runs kernels).
+  /// Dropout after the attention probabilities and before each residual add: it runs kernels and keeps a
+  /// 1-byte mask per element for backward. false: none (p = 0, as PyTorch returns the input unchanged).
   bool dropout = false;
   /// Tokens per group of a one-hot einsum dispatch and combine (GShard Algorithm 2; Mesh TensorFlow
   /// moe.py, default group size 1024): the permutations become matrix products against [S, E, C] one-hot

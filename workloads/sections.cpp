@@ -90,6 +90,11 @@ TrainingSpec parse_training_section(const YamlMap& s) {
   if (auto d = s.optional_choice("dispatch_precision", {"fp32", "bf16", "fp16", "fp8"}))
     t.dispatch_precision = format(*d);
   t.matmul_precision = s.optional_choice("matmul_precision", {"fp32", "tf32", "bf16", "fp16", "fp8", "int8"});
+  if (auto r = s.optional_choice("fp8_recipe", {"delayed", "current", "blockwise"})) {
+    t.fp8_recipe = *r == "current"     ? Fp8Recipe::kCurrent
+                   : *r == "blockwise" ? Fp8Recipe::kBlockwise
+                                       : Fp8Recipe::kDelayed;
+  }
   // true / false are the older spelling of full / none.
   const auto recompute = s.optional_choice("recompute", {"none", "selective", "full", "true", "false"});
   if (recompute == "selective") t.recompute = Recompute::kSelective;
@@ -98,7 +103,7 @@ TrainingSpec parse_training_section(const YamlMap& s) {
     t.optimizer = *v == "adam" ? Optimizer::kAdam : Optimizer::kAdafactor;
   }
   s.finish({"global_batch_tokens", "global_batch_sequences", "sequence_length", "total_tokens", "precision",
-            "matmul_precision", "dispatch_precision", "recompute", "optimizer"});
+            "matmul_precision", "dispatch_precision", "fp8_recipe", "recompute", "optimizer"});
   return t;
 }
 

@@ -10,6 +10,11 @@ namespace moesim::workloads {
 
 /// Numeric format of activations and of the all-to-all payloads.
 enum class Precision { kFp32, kBf16, kFp16, kFp8 };
+/// FP8 scaling recipe (`training.fp8_recipe`): delayed (scale from past amaxes), current (per-tensor scale
+/// from this tensor's amax, an extra read pass: TE Float8CurrentScalingQuantizer computes the amax, then the
+/// scale, then quantizes) or blockwise (a scale per 1x128 / 128x128 tile, found in the quantizing pass,
+/// DeepSeek-V3 §3.3.2).
+enum class Fp8Recipe { kDelayed, kCurrent, kBlockwise };
 /// Activation recomputation (Korthikanti et al., "Reducing Activation Recomputation in Large Transformer
 /// Models", MLSys 2023): none; selective = the attention core (scores, softmax, dropout) is recomputed in
 /// backward instead of stored; full = only each layer's input is stored and the whole forward of the layer,
@@ -49,6 +54,10 @@ struct TrainingSpec {
   /// Communication") quantizes the experts' inputs to FP8 before the dispatch and keeps the combine and its
   /// gradient in BF16. Absent: `precision`.
   std::optional<Precision> dispatch_precision;
+  /// How FP8 GEMM inputs get their scale (Transformer Engine recipes): each 16-bit activation operand of an
+  /// FP8 GEMM is quantized by a memory-bound pass before it. Default delayed (Megatron-Core's and TE's
+  /// default): the scale comes from an amax history, the amax of this tensor is taken in the same pass.
+  Fp8Recipe fp8_recipe = Fp8Recipe::kDelayed;
 
   /// Bytes per element of the dispatch's payload (dispatch_bytes_per_element) and of the combine's.
   double dispatch_bytes_per_element() const;

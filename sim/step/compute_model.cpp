@@ -108,6 +108,11 @@ KernelTime ComputeModel::stream(double bytes, OpFamily family) const {
   return from({kernels::stream_time_s(formats_.matmul, bytes)}, bytes > 0, family);
 }
 
+KernelTime ComputeModel::quantize(double elements, bool backward) const {
+  const double bytes = backward ? formats_.quantize_grad_bytes : formats_.quantize_input_bytes;
+  return bytes > 0 ? stream(elements * bytes) : KernelTime{};
+}
+
 KernelTime ComputeModel::moe_kernel(kernels::KernelKind kind, const kernels::KernelShape& shape) const {
   if (shape.tokens <= 0) return {};
   using kernels::KernelKind;

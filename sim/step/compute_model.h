@@ -31,6 +31,9 @@ struct ComputeFormats {
   kernels::ChipModel attention;     ///< the matrix unit in the activation format (attention's own products)
   double matmul_operand_bytes = 2;  ///< bytes per GEMM operand element as stored in HBM
   double activation_bytes = 2;      ///< bytes per activation element (training.precision)
+  /// Bytes moved per element to quantize a GEMM's 16-bit input (forward) and output gradient (backward)
+  /// for a narrower matmul format; 0 where nothing is quantized or the cast is fused into the producer.
+  double quantize_input_bytes = 0, quantize_grad_bytes = 0;
   bool profile_applies = false;  ///< the profile (bf16) describes these formats: bf16 activations and GEMMs
   /// Fused attention: measured FlashAttention throughput as a fraction of the bf16 peak (0 = unknown).
   double fused_attention_d64 = 0, fused_attention_d128 = 0, fused_attention_short_factor = 1;
@@ -61,6 +64,9 @@ class ComputeModel {
   KernelTime fused_attention(double flops, double d_head, double sequence) const;
   /// A memory-bound kernel moving `bytes` (norms, activations, dropout, residuals, softmax, optimizer).
   KernelTime stream(double bytes, OpFamily family = OpFamily::kElementwise) const;
+  /// The memory-bound quantization of `elements` of a GEMM's 16-bit operand before an FP8 GEMM: the input
+  /// in forward, the output gradient in backward (nothing when the GEMMs run in the activation format).
+  KernelTime quantize(double elements, bool backward) const;
   /// One MoE kernel at a shape (see kernels/kernel_shape.h), measured where the profile applies.
   KernelTime moe_kernel(kernels::KernelKind kind, const kernels::KernelShape& shape) const;
 

@@ -38,6 +38,28 @@ std::string committed_profile(const std::string& accelerator) {
   return "";
 }
 
+/// Bytes per element to quantize FP8 GEMM operands (Transformer Engine, transformer_engine/pytorch/csrc/
+/// quantizer.cpp). Each tensor is written twice, row-wise and transposed (Hopper's FP8 GEMMs take both
+/// operands K-major: the weight gradient reads the transposes). Delayed scaling: the forward input's cast is
+/// fused into the kernel that produces it (the norm, the activation), the output gradient is read once and
+/// cast and transposed. Current scaling: every operand is read for its amax (nvte_compute_amax), then read
+/// again and written twice (nvte_quantize). Blockwise: one read and two writes, the tile scales found in
+/// the same pass.
+void set_quantize_bytes(workloads::Fp8Recipe recipe, ComputeFormats& f) {
+  const double read = f.activation_bytes, writes = 2.0;  // 2 x 1 byte
+  switch (recipe) {
+    case workloads::Fp8Recipe::kDelayed:
+      f.quantize_input_bytes = 0, f.quantize_grad_bytes = read + writes;
+      return;
+    case workloads::Fp8Recipe::kCurrent:
+      f.quantize_input_bytes = f.quantize_grad_bytes = 2 * read + writes;
+      return;
+    case workloads::Fp8Recipe::kBlockwise:
+      f.quantize_input_bytes = f.quantize_grad_bytes = read + writes;
+      return;
+  }
+}
+
 }  // namespace
 
 NumberFormat matmul_format(const topologies::AcceleratorSpec& acc, const workloads::RunSpec& run,
@@ -93,6 +115,9 @@ ComputeFormats formats_for(const topologies::AcceleratorSpec& acc, const workloa
   // producing kernel, as Transformer Engine does); wider formats read what is stored.
   const bool narrow = format == NumberFormat::kFp8 || format == NumberFormat::kInt8;
   f.matmul_operand_bytes = narrow ? 1.0 : f.activation_bytes;
+  if (format == NumberFormat::kFp8 && f.activation_bytes > 1) {
+    set_quantize_bytes(run.training.fp8_recipe, f);
+  }
   f.profile_applies = format == NumberFormat::kBf16 && storage == NumberFormat::kBf16;
   f.bf16_peak_flop_per_s = acc.peak_dense_bf16_flop_per_s;
   f.fused_attention_d64 = acc.compute.fused_attention_fraction_d64;

@@ -55,9 +55,13 @@ KernelTime LayerCosts::dropout_residual(bool backward) const {
 }
 
 KernelTime LayerCosts::linear(double m, double n, double k, bool backward) const {
-  if (!backward) return c_.gemm(m, n, k);
-  KernelTime t = c_.gemm(m, k, n);  // dX[m,k] = dY[m,n] · Wᵀ[n,k]
-  t += c_.gemm(k, n, m);            // dW[k,n] = Xᵀ[k,m] · dY[m,n]
+  KernelTime t = c_.quantize(backward ? m * n : m * k, backward);
+  if (!backward) {
+    t += c_.gemm(m, n, k);
+    return t;
+  }
+  t += c_.gemm(m, k, n);  // dX[m,k] = dY[m,n] · Wᵀ[n,k]
+  t += c_.gemm(k, n, m);  // dW[k,n] = Xᵀ[k,m] · dY[m,n]
   return t;
 }
 
@@ -247,7 +251,12 @@ BlockCost LayerCosts::moe_experts(double copies, int local_experts, bool backwar
   const double d = static_cast<double>(m_.d_model), f = static_cast<double>(m_.expert_d_ff) / etp_;
   const double g = m_.expert_gated ? 2.0 : 1.0, E = std::max(1, local_experts), rows = copies / E;
   const double flops = copies * 2.0 * d * f * (m_.expert_gated ? 3.0 : 2.0);
-  KernelTime fwd = c_.moe_kernel(KernelKind::kExpertUp, shape);
+  // The received copies are quantized before the first GEMM unless the dispatch already sent them in FP8
+  // (DeepSeek-V3 §3.3.4: quantized once per token before the dispatch); the activation before the second.
+  const bool fp8_dispatch = run_.training.dispatch_precision == workloads::Precision::kFp8;
+  KernelTime fwd = fp8_dispatch ? c_.quantize(copies / k * d, false) : c_.quantize(copies * d, false);
+  fwd += c_.moe_kernel(KernelKind::kExpertUp, shape);
+  fwd += c_.quantize(copies * f, false);
   fwd += c_.moe_kernel(KernelKind::kExpertDown, shape);
   // Hierarchical gating: each chosen group's secondary gate (and noise) matrix on the copies it received,
   // one per chosen group, picking top_k / group_top_k of the group's experts.
@@ -261,7 +270,9 @@ BlockCost LayerCosts::moe_experts(double copies, int local_experts, bool backwar
   fwd += secondary;
   if (!backward) return {fwd, flops};
   if (!(copies > 0)) return {};
-  KernelTime bwd = c_.grouped_gemm(rows, f, d, E);  // down: dH = dY · W2ᵀ
+  KernelTime bwd = c_.quantize(copies * d, true);  // the output gradient, then the activation's
+  bwd += c_.quantize(copies * g * f, true);
+  bwd += c_.grouped_gemm(rows, f, d, E);            // down: dH = dY · W2ᵀ
   bwd += c_.grouped_gemm(f, d, rows, E);            // down: dW2 = Hᵀ · dY
   bwd += c_.stream((2 * g + 1) * copies * f * a_);  // activation backward
   bwd += c_.grouped_gemm(rows, d, g * f, E);        // up: dX = dH · W1ᵀ

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "sim/step/layer_plan.h"
+#include "topologies/accelerator.h"
 
 namespace moesim::sim {
 namespace {
@@ -21,18 +22,55 @@ double activation_scale(workloads::Precision p) {
   return std::max(2.0, workloads::bytes_per_element(p)) / 2.0;
 }
 
+/// Bytes per element (in the 2-byte units above) of what backward keeps beyond the 16-bit tensors.
+///  - dropout: a 1-byte mask per dropout (Korthikanti et al. 2022 §4.1). Without dropout there is no mask and
+///    the attention keeps only its softmax output (2as²b of the 5as²b): PyTorch's dropout returns its input
+///    unchanged when p = 0, and models trained without dropout (Llama, Mixtral, Qwen3, DeepSeek) set p = 0.
+///  - fp8 GEMMs: Transformer Engine's Linear, LayerNormLinear and GroupedLinear quantize their input and save
+///    the FP8 copy for the weight gradient (transformer_engine/pytorch/module/linear.py, `saved_inputmat =
+///    inputmat` after `input_quantizer`). A tensor only a GEMM reads is then kept in 1 byte; one that
+///    another op also needs in 16 bits (the attention output, read by the attention's backward) gains a
+///    1-byte copy. The router is not a TE module: an MoE layer's FFN input stays 16-bit.
+struct SavedFormats {
+  double mask = 1;       ///< per dropout, per element
+  double gemm_in = 2;    ///< a tensor only a GEMM reads
+  double gemm_copy = 0;  ///< the extra FP8 copy of a tensor another op keeps in 16 bits
+  bool dropout = true;
+};
+
+SavedFormats saved_formats(const workloads::RunSpec& run) {
+  SavedFormats f;
+  f.dropout = run.compute.dropout;
+  f.mask = f.dropout ? 1.0 : 0.0;
+  const auto matmul = run.training.matmul_precision
+                          ? topologies::number_format_from_string(*run.training.matmul_precision)
+                          : std::optional<topologies::NumberFormat>{};
+  const bool fp8 = matmul ? *matmul == topologies::NumberFormat::kFp8
+                          : run.training.precision == workloads::Precision::kFp8;
+  if (fp8) f.gemm_in = 1, f.gemm_copy = 1;
+  return f;
+}
+
+/// Bytes per element of the FFN's hidden layer: the first GEMM's output (two halves when gated), which the
+/// activation's backward reads, and the activation's output, which only the second GEMM reads (bf16: 4 per
+/// element, gated 6: Korthikanti's 16sbh for the 4h GeLU FFN).
+double ffn_hidden_bytes(bool gated, const SavedFormats& f) {
+  return 2.0 * (gated ? 2.0 : 1.0) + f.gemm_in;
+}
+
 /// The shape terms of one micro-batch on one device.
 struct Shape {
   double s = 0, b = 0, h = 0, a = 0, t = 1;
   double sbh() const { return s * b * h; }
-  double attention_core() const { return 5.0 * a * s * s * b; }  // scores, softmax, dropout: 5as²b
+  /// softmax output 2as²b, with dropout its mask as²b and output 2as²b (Korthikanti et al. 2022 §4.1)
+  double attention_core(bool dropout) const { return (dropout ? 5.0 : 2.0) * a * s * s * b; }
   double softmax_statistics() const { return 4.0 * a * s * b; }  // a fused kernel's fp32 logsumexp
 };
 
 /// The shared experts' hidden activations, like a dense FFN's (4sbf, GLU 6sbf), split over tensor ranks.
-double shared_expert_bytes(const workloads::ModelSpec& m, const Shape& x) {
-  const double glu = m.expert_gated ? 1.5 : 1.0;
-  return 4.0 * x.s * x.b * static_cast<double>(m.shared_experts * m.shared_d_ff()) * glu / x.t;
+double shared_expert_bytes(const workloads::ModelSpec& m, const Shape& x, const SavedFormats& f) {
+  const double hidden = ffn_hidden_bytes(m.expert_gated, f);
+  return x.s * x.b * static_cast<double>(m.shared_experts * m.shared_d_ff()) * hidden / x.t;
 }
 
 /// An LSTM layer stores per token its input (d), the four gates' activations (4n), the cell state and its
@@ -75,35 +113,40 @@ double layer_activation_bytes(const workloads::RunSpec& run, const LayerPlan& lp
                               const MemoryLayout& layout) {
   const auto& m = run.model;
   if (m.is_lstm()) return lstm_activation_bytes(run, lp, x, layout);
+  const SavedFormats f = saved_formats(run);
   const bool cross = lp.stack == workloads::Stack::kDecoder && m.encoder_decoder;
   // Selective recomputation drops the attention core (a layer being fully recomputed stores it too), and a
   // fused kernel never stores it: FlashAttention keeps the output and one fp32 softmax statistic per row and
   // head (the logsumexp), and recomputes the scores in backward (Dao et al. 2022 §3.1).
   const bool fused = run.compute.attention == workloads::AttentionKernel::kFused;
   const bool keep_core = run.training.recompute != Recompute::kSelective && !fused;
-  const double core = keep_core ? x.attention_core() : fused ? x.softmax_statistics() : 0.0;
-  // Attention 11sbh + 5as²b, two norms 4sbh, FFN 3sbh + hidden; with tensor parallelism 10sbh of it is not
-  // split unless the sequence is (sequence parallelism).
+  const double core = keep_core ? x.attention_core(f.dropout) : fused ? x.softmax_statistics() : 0.0;
+  // Korthikanti's 34sbh + 5as²b with dropout and 16-bit GEMM inputs. Not split over the tensor ranks unless
+  // the sequence is (sequence parallelism): the two norms' inputs (4sbh), the attention's and the FFN's
+  // inputs (2sbh each) and the two dropout masks (sbh each). Split: Q, K, V and the output projection's
+  // input (8sbh when heads x head size = h), the core (5as²b) and the FFN's hidden activations.
   const double replicated = run.parallelism.sequence_parallel ? 1.0 / x.t : 1.0;
-  // Not split: the two norms' inputs (4sbh), the attention's and the FFN's inputs and dropout masks (3sbh
-  // each); split: Q, K, V and the output projection's input (8sbh when heads x head size = h), the core
-  // (5as²b) and the FFN hidden activations.
   const AttentionWidths w = attention_widths(m);
   const double sb = x.s * x.b;
-  const double qkvo = 2 * sb * w.split, latents = 2 * sb * w.replicated * replicated;
-  double bytes = 10 * x.sbh() * replicated + latents + (qkvo + core) / x.t;
-  if (cross)  // one more norm (2sbh) and attention block (3sbh not split, Q, K, V, output and core split)
-    bytes += 5 * x.sbh() * replicated + latents + (qkvo + core) / x.t;
-  if (!lp.moe) {
-    const double glu = m.ffn_gated ? 1.5 : 1.0;  // a gated FFN stores both input projections
-    return bytes + 4.0 * x.s * x.b * static_cast<double>(m.d_ff) * glu / x.t;
-  }
-  // Each expert's hidden layer is split over the expert-tensor group, whose gathered copies it computes.
-  const double glu = m.expert_gated ? 1.5 : 1.0;
+  // The FFN's input of an MoE layer is also the router's, which keeps it in 16 bits; a shared expert's
+  // GEMMs then take their own FP8 copy.
+  const double ffn_in = lp.moe ? 2.0 + (m.shared_experts > 0 ? f.gemm_copy : 0.0) : f.gemm_in;
+  const double unsplit = 4.0 + f.gemm_in + ffn_in + 2.0 * f.mask;
+  const double output_copy = sb * static_cast<double>(m.n_heads * m.value_head_dim()) * f.gemm_copy;
+  const double qkvo = 2 * sb * w.split + output_copy, latents = 2 * sb * w.replicated * replicated;
+  double bytes = unsplit * x.sbh() * replicated + latents + (qkvo + core) / x.t;
+  if (cross)  // one more norm (2sbh), attention input and mask, and attention block (split as above)
+    bytes += (2.0 + f.gemm_in + f.mask) * x.sbh() * replicated + latents + (qkvo + core) / x.t;
+  if (!lp.moe)
+    return bytes + x.s * x.b * static_cast<double>(m.d_ff) * ffn_hidden_bytes(m.ffn_gated, f) / x.t;
+  // Each expert's hidden layer is split over the expert-tensor group, whose gathered copies it computes; a
+  // copy's input (the dispatched token) is read only by the expert's first GEMM.
   const double etp = static_cast<double>(run.parallelism.expert_tensor_degree());
-  const double per_copy = 4.0 * static_cast<double>(m.expert_d_ff) / etp * glu + 2.0 * x.h;
+  const double per_copy =
+      static_cast<double>(m.expert_d_ff) / etp * ffn_hidden_bytes(m.expert_gated, f) + f.gemm_in * x.h;
   const double router_logits = 4.0 * x.s * x.b * static_cast<double>(m.experts) / x.t;  // fp32
-  return bytes + layout.expert_copies_per_microbatch * per_copy + router_logits + shared_expert_bytes(m, x);
+  return bytes + layout.expert_copies_per_microbatch * per_copy + router_logits +
+         shared_expert_bytes(m, x, f);
 }
 
 double activations_bytes(const workloads::RunSpec& run, const workloads::ModelAccounting& accounting,
@@ -139,7 +182,7 @@ double activations_bytes(const workloads::RunSpec& run, const workloads::ModelAc
     }
     // Embedding dropout mask (1 byte per element); with sequence parallelism Megatron-Core scatters the
     // embeddings over the tensor ranks before the dropout (LanguageModelEmbedding), so each holds 1/t.
-    if (stage == 0) one_mb += x.sbh() * sp_share;
+    if (stage == 0) one_mb += x.sbh() * sp_share * saved_formats(run).mask;
     // 1F1B keeps min(m, p - s) micro-batches in flight on stage s; the interleaved schedule holds
     // 1 + (p - 1)/(p v) times more on the first stage (Narayanan et al. 2021 §2.2.2; Megatron-LM
     // theoretical_memory_usage.py).

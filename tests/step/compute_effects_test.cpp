@@ -84,6 +84,25 @@ TEST(ComputeEffects, PrecisionSelectsTheMatmulPeak) {
   EXPECT_NEAR(fp32["mfu"].get<double>() / fp32["mfu_bf16"].get<double>(), 989.0 / 67, 1e-9);
 }
 
+TEST(ComputeEffects, Fp8RecipesChargeTheirQuantizationPasses) {
+  // Each 16-bit operand of an FP8 GEMM is quantized by a memory-bound pass: delayed scaling only the output
+  // gradients (the input's cast is fused into its producer), blockwise both (one read, two writes),
+  // current scaling both with an amax read first. Nothing is quantized when the GEMMs run in bf16.
+  auto elementwise = [](const nlohmann::json& r) {
+    return r["compute_by_family"]["elementwise"]["time_s"].get<double>();
+  };
+  const std::string fp8 = "training.matmul_precision=fp8";
+  const auto delayed = simulate(kGlam, {fp8});
+  const auto blockwise = simulate(kGlam, {fp8, "training.fp8_recipe=blockwise"});
+  const auto current = simulate(kGlam, {fp8, "training.fp8_recipe=current"});
+  EXPECT_EQ(elementwise(simulate(kGlam, {fp8, "training.fp8_recipe=delayed"})), elementwise(delayed));
+  EXPECT_GT(elementwise(blockwise), elementwise(delayed));
+  EXPECT_GT(elementwise(current), elementwise(blockwise));
+  EXPECT_GT(compute_s(current), compute_s(delayed));
+  EXPECT_EQ(compute_s(simulate(kGlam, {"training.fp8_recipe=current"})), compute_s(simulate(kGlam)));
+  EXPECT_EQ(error_key(kGlam, {fp8, "training.fp8_recipe=tensorwise"}), "training.fp8_recipe");
+}
+
 TEST(ComputeEffects, TpuRunsFp32ProductsAsBf16UnlessAskedForMore) {
   const std::string tpu = R"(
 model: {preset: switch-base}

@@ -25,6 +25,7 @@ workloads::RunSpec dense_run(int tensor, bool sp, Recompute recompute) {
   r.training.sequence_length = 2048;
   r.training.recompute = recompute;
   r.training.precision = workloads::Precision::kBf16;
+  r.compute.dropout = true;  // Table 2 counts the dropout masks
   return r;
 }
 
@@ -38,11 +39,12 @@ constexpr double s = 2048, h = 4096, a = 32, b = 1, L = 4;
 constexpr double sbh = s * b * h;
 
 // Beside the layers, one stage holds the embedding dropout mask (sbh bytes, split over the tensor ranks
-// with sequence parallelism, as Megatron-Core scatters the embeddings before the dropout) and the logits
-// with their input, 4sbh(1 + V/h)/t (Megatron), here with V = 0.
+// with sequence parallelism, as Megatron-Core scatters the embeddings before the dropout; none without
+// dropout) and the logits with their input, 4sbh(1 + V/h)/t (Megatron), here with V = 0.
 double layers_only(const workloads::RunSpec& run) {
   const double t = static_cast<double>(run.parallelism.tensor);
-  return activations(run) - sbh / (run.parallelism.sequence_parallel ? t : 1.0) - 4 * sbh / t;
+  const double mask = run.compute.dropout ? sbh / (run.parallelism.sequence_parallel ? t : 1.0) : 0.0;
+  return activations(run) - mask - 4 * sbh / t;
 }
 
 TEST(MemoryModel, ActivationsFollowKorthikantiTableTwo) {
@@ -56,6 +58,37 @@ TEST(MemoryModel, ActivationsFollowKorthikantiTableTwo) {
   // Full recompute: each layer's input (2sbh) plus the activations of the one layer being recomputed.
   EXPECT_NEAR(layers_only(dense_run(1, false, Recompute::kFull)), L * 2 * sbh + sbh * (34 + 5 * a * s / h),
               1.0);
+}
+
+TEST(MemoryModel, WithoutDropoutNoMasksAndOnlyTheSoftmaxOutput) {
+  // No dropout: the two sbh masks go, and the attention keeps its softmax output (2as²b) but no mask
+  // (as²b) and no dropout output (2as²b); the embedding has no mask either.
+  auto run = dense_run(1, false, Recompute::kNone);
+  run.compute.dropout = false;
+  EXPECT_NEAR(layers_only(run), L * sbh * (32 + 2 * a * s / h), 1.0);
+  EXPECT_NEAR(activations(run), L * sbh * (32 + 2 * a * s / h) + 4 * sbh, 1.0);
+}
+
+TEST(MemoryModel, Fp8GemmsSaveTheirInputsInOneByte) {
+  // Transformer Engine saves a GEMM's FP8 input: the attention's and the FFN's inputs (2sbh -> sbh each) and
+  // the second FFN GEMM's input (8sbh -> 4sbh); the attention output, kept in 16 bits for the attention's
+  // backward, gains an FP8 copy for the output projection (+sbh). 34sbh -> 29sbh.
+  auto run = dense_run(1, false, Recompute::kNone);
+  run.training.matmul_precision = "fp8";
+  EXPECT_NEAR(layers_only(run), L * sbh * (29 + 5 * a * s / h), 1.0);
+  auto moe = run;  // an MoE layer's FFN input is also the router's (not a TE module): it stays 16-bit
+  moe.model.experts = 8;
+  moe.model.expert_d_ff = 4 * 4096;
+  moe.model.moe_every = 1;
+  moe.model.top_k = 2;
+  MemoryLayout layout;
+  layout.tokens_per_microbatch = 2048;
+  layout.expert_copies_per_microbatch = 1000;
+  const double router_logits = 4 * s * b * 8;
+  const double per_copy = 3 * 4 * h + h;  // fc1 output 2 x 4h, FP8 activation 4h, FP8 dispatched input h
+  const double layer = sbh * (4 + 1 + 2 + 2 + 9 + 5 * a * s / h) + 1000 * per_copy + router_logits;
+  EXPECT_NEAR(memory_per_device(moe, workloads::ModelAccounting{}, layout).activations_bytes,
+              L * layer + sbh + 4 * sbh, 1.0);
 }
 
 TEST(MemoryModel, FusedAttentionKeepsOnlyItsSoftmaxStatistics) {
