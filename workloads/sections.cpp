@@ -186,7 +186,10 @@ SimulationSpec parse_simulation_section(const YamlMap& s) {
                      : *a == "hierarchical" ? AllToAllAlgorithm::kHierarchical
                                             : AllToAllAlgorithm::kAuto;
   }
-  s.finish({"backend", "routing", "trace_devices", "dispatch", "overlap", "grad_bucket", "all_to_all"});
+  out.node_forwarding_dispatch =
+      s.optional_choice("token_dispatcher", {"alltoall", "deepep"}).value_or("alltoall") == "deepep";
+  s.finish({"backend", "routing", "trace_devices", "dispatch", "overlap", "grad_bucket", "all_to_all",
+            "token_dispatcher"});
   return out;
 }
 

@@ -70,6 +70,12 @@ struct SimulationSpec {
   /// stage is flushed whatever its size.
   double grad_bucket_bytes = 25e6;
   AllToAllAlgorithm all_to_all = AllToAllAlgorithm::kAuto;  ///< default auto
+  /// `token_dispatcher: deepep`: the dispatch sends a token once per destination GPU and crosses the
+  /// network once per destination node, to the GPU on its own rail, which forwards it over NVLink to the
+  /// node's other chosen GPUs (DeepEP's normal kernels, deepseek-ai/DeepEP; Megatron-Core's flex dispatcher
+  /// with DeepEP or HybridEP). Default `alltoall`: one transfer per token copy (Megatron-Core's alltoall
+  /// dispatcher, an NCCL all-to-all of the permuted copies). model.node_limit dispatches this way too.
+  bool node_forwarding_dispatch = false;
 };
 
 }  // namespace moesim::workloads

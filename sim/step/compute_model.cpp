@@ -74,6 +74,11 @@ KernelTime ComputeModel::gemm(double m, double n, double k) const {
   return from(e, shape.memory_bound(), OpFamily::kGemm);
 }
 
+KernelTime ComputeModel::gemm_outside_recipe(double m, double n, double k) const {
+  if (!(formats_.matmul_operand_bytes < 2) || formats_.profile_applies) return gemm(m, n, k);
+  return attention_gemm(m, n, k, 1.0, OpFamily::kGemm);
+}
+
 KernelTime ComputeModel::grouped_gemm(double m, double n, double k, double groups) const {
   const double b = formats_.matmul_operand_bytes, c = formats_.activation_bytes;
   const kernels::GemmShape s{m, n, k, groups, b, b, c};
@@ -127,7 +132,7 @@ KernelTime ComputeModel::moe_kernel(kernels::KernelKind kind, const kernels::Ker
   const double a = formats_.activation_bytes;
   switch (kind) {
     case KernelKind::kRouterGemm:
-      return gemm(static_cast<double>(shape.tokens), shape.experts, shape.d_model);
+      return gemm_outside_recipe(static_cast<double>(shape.tokens), shape.experts, shape.d_model);
     case KernelKind::kExpertUp:
       return grouped_gemm(copies / E, (shape.glu ? 2.0 : 1.0) * shape.d_ff, shape.d_model, E);
     case KernelKind::kExpertDown:

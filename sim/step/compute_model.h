@@ -54,6 +54,10 @@ class ComputeModel {
 
   /// One dense GEMM kernel C[m,n] = A[m,k]·B[k,n] in the matmul format (projections, FFNs, logits).
   KernelTime gemm(double m, double n, double k) const;
+  /// A dense GEMM that FP8 recipes keep in 16 bits: the output head and the router (DeepSeek-V3 §3.3.1
+  /// keeps the embedding, output head and gating in BF16/FP32; Megatron-Core's output layer and router are
+  /// not Transformer Engine modules). In the matmul format when that is not narrower than 16 bits.
+  KernelTime gemm_outside_recipe(double m, double n, double k) const;
   /// `groups` independent GEMMs in one kernel (one weight matrix per group: experts' backward products).
   KernelTime grouped_gemm(double m, double n, double k, double groups) const;
   /// Batched products with activations on both sides in the activation format: the unfused attention's

@@ -55,13 +55,21 @@ int BuiltStep::simulated_device(int real) const {
 std::optional<RoutingStructure> routing_structure(const workloads::RunSpec& run, int devices_per_node) {
   const auto& m = run.model;
   const bool groups = m.expert_groups > 0 && m.group_top_k < m.expert_groups;
-  if (!m.is_moe() || !(m.hierarchical_gating || m.device_limit > 0 || m.node_limit > 0 || groups))
+  const bool forwarding = m.is_moe() && run.simulation.node_forwarding_dispatch && m.node_limit == 0;
+  if (forwarding && (m.device_limit > 0 || m.hierarchical_gating || groups))
+    throw ConfigError(run.file, 0, "simulation.token_dispatcher",
+                      "expected alltoall with group-, device-limited or hierarchical routing: deepep "
+                      "is modelled for unrestricted routing and with model.node_limit (which dispatches per "
+                      "node itself)");
+  if (!m.is_moe() ||
+      !(m.hierarchical_gating || m.device_limit > 0 || m.node_limit > 0 || groups || forwarding))
     return std::nullopt;
   const auto& p = run.parallelism;
   const auto ep = static_cast<int>(p.expert), experts = static_cast<int>(m.experts);
   if (ep > experts)
     throw ConfigError(run.file, 0, "parallelism.expert",
-                      "limited or hierarchical routing needs whole experts per device: expected at most "
+                      "limited or hierarchical routing and the deepep dispatcher need whole experts per "
+                      "device: expected at most "
                       "model.experts (" +
                           std::to_string(experts) + "), got " + std::to_string(ep));
   RoutingStructure st;
@@ -81,7 +89,7 @@ std::optional<RoutingStructure> routing_structure(const workloads::RunSpec& run,
   for (int e = 0; e < experts; ++e) {
     const int member = st.expert_member[static_cast<std::size_t>(e)];
     int unit = 0;
-    if (m.node_limit > 0)
+    if (m.node_limit > 0 || forwarding)
       unit = st.member_node[static_cast<std::size_t>(member)];
     else if (m.device_limit > 0)
       unit = member;
@@ -89,8 +97,10 @@ std::optional<RoutingStructure> routing_structure(const workloads::RunSpec& run,
       unit = e / static_cast<int>(experts / m.expert_groups);
     st.expert_group[static_cast<std::size_t>(e)] = unit;
   }
+  // The deepep dispatcher limits nothing: every node of the group may receive a token.
   st.unit_limit = static_cast<int>(m.node_limit > 0     ? m.node_limit
                                    : m.device_limit > 0 ? m.device_limit
+                                   : forwarding         ? st.member_node.back() + 1
                                                         : m.group_top_k);
   st.exact_per_unit = m.hierarchical_gating;
   if (!routable(st, static_cast<int>(m.top_k)))
@@ -102,10 +112,10 @@ std::optional<RoutingStructure> routing_structure(const workloads::RunSpec& run,
         "a token's top_k (" + std::to_string(m.top_k) +
             ") experts do not fit in that many nodes, devices or groups of this layout; raise it "
             "or parallelism.expert");
-  st.dispatch = m.node_limit > 0        ? DispatchUnit::kNode
-                : m.device_limit > 0    ? DispatchUnit::kDevice
-                : m.hierarchical_gating ? DispatchUnit::kGroup
-                                        : DispatchUnit::kExpert;
+  st.dispatch = m.node_limit > 0 || forwarding ? DispatchUnit::kNode
+                : m.device_limit > 0           ? DispatchUnit::kDevice
+                : m.hierarchical_gating        ? DispatchUnit::kGroup
+                                               : DispatchUnit::kExpert;
   return st;
 }
 

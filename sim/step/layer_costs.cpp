@@ -208,8 +208,8 @@ BlockCost LayerCosts::moe_gate(double routed, bool backward) const {
   if (!backward) return {fwd, flops};
   const double d = static_cast<double>(m_.d_model), E = static_cast<double>(width * matrices);
   KernelTime bwd = c_.stream(3 * routed * E * kFp32);  // softmax backward on the fp32 logits
-  bwd += c_.gemm(routed, d, E);                        // dX = dLogits · Wᵀ
-  bwd += c_.gemm(d, E, routed);                        // dW = Xᵀ · dLogits
+  bwd += c_.gemm_outside_recipe(routed, d, E);         // dX = dLogits · Wᵀ
+  bwd += c_.gemm_outside_recipe(d, E, routed);         // dW = Xᵀ · dLogits
   bwd += norm(true);
   return with_recompute(bwd, fwd, flops);
 }
@@ -332,12 +332,13 @@ BlockCost LayerCosts::logits(bool backward) const {
   KernelTime t;
   if (!backward) {
     t += norm(false);
-    t += linear(tokens_, v, d, false);
+    t += c_.gemm_outside_recipe(tokens_, v, d);
     t += c_.stream(2 * tokens_ * v * a_);  // cross-entropy: softmax over the logits
     return {t, flops};
   }
-  t += c_.stream(2 * tokens_ * v * a_);  // its gradient
-  t += linear(tokens_, v, d, true);
+  t += c_.stream(2 * tokens_ * v * a_);        // its gradient
+  t += c_.gemm_outside_recipe(tokens_, d, v);  // dX = dLogits · Wᵀ
+  t += c_.gemm_outside_recipe(d, v, tokens_);  // dW = Xᵀ · dLogits
   t += norm(true);
   return {t, 2.0 * flops};
 }

@@ -85,6 +85,30 @@ TEST(RecentModelsStep, NodeLimitedRoutingLowersInterNodeAllToAllBytes) {
   EXPECT_LT(limited["step_time_s"].get<double>(), unlimited["step_time_s"].get<double>());
 }
 
+// The deepep dispatcher sends a token once per destination node and GPU without restricting the routing:
+// the same bytes as DeepSeek's dispatch with a limit that limits nothing (all 8 nodes), and far fewer
+// network bytes than an all-to-all of every copy.
+TEST(RecentModelsStep, DeepepDispatcherForwardsOncePerNodeWithoutLimitingTheRouting) {
+  const std::vector<std::string> free = {"model.node_limit=0", "model.expert_groups=0",
+                                         "model.group_top_k=0"};
+  auto with = [&](std::vector<std::string> v, const std::string& o) {
+    v.push_back(o);
+    return v;
+  };
+  const auto alltoall = simulate(kDeepseek, free);
+  const auto deepep = simulate(kDeepseek, with(free, "simulation.token_dispatcher=deepep"));
+  const auto dedup_only = simulate(kDeepseek, {"model.node_limit=8"});
+  EXPECT_DOUBLE_EQ(nic_bytes(deepep), nic_bytes(dedup_only));
+  EXPECT_DOUBLE_EQ(deepep["step_time_s"].get<double>(), dedup_only["step_time_s"].get<double>());
+  EXPECT_LT(nic_bytes(deepep), 0.85 * nic_bytes(alltoall));
+  // With DeepSeek's node limit the dispatch is per node already; group-limited routing is not combined.
+  EXPECT_DOUBLE_EQ(nic_bytes(simulate(kDeepseek, {"simulation.token_dispatcher=deepep"})),
+                   nic_bytes(simulate(kDeepseek)));
+  EXPECT_THROW(simulate(kDeepseek, {"model.node_limit=0", "simulation.token_dispatcher=deepep"}),
+               ConfigError);
+  EXPECT_THROW(simulate(kDeepseek, {"simulation.token_dispatcher=nccl"}), ConfigError);
+}
+
 // DeepSeek-V3's FP8 dispatch (§3.3.4): the dispatch direction (forward dispatch, backward combine
 // gradient) moves one byte per element plus an fp32 scale per 128, the combine direction stays in bf16, so
 // the step's all-to-all bytes fall to (1 + 1/32 + 2) / 4 of the bf16 step's and the step is faster.
