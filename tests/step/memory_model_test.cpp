@@ -47,6 +47,22 @@ double layers_only(const workloads::RunSpec& run) {
   return activations(run) - mask - 4 * sbh / t;
 }
 
+// Every layer an MoE layer of 8 experts (f_e = 4h, top-2) with 1,000 received token copies.
+workloads::RunSpec with_experts(workloads::RunSpec run) {
+  run.model.experts = 8;
+  run.model.expert_d_ff = 4 * 4096;
+  run.model.moe_every = 1;
+  run.model.top_k = 2;
+  return run;
+}
+
+MemoryLayout moe_layout(double copies) {
+  MemoryLayout layout;
+  layout.tokens_per_microbatch = 2048;
+  layout.expert_copies_per_microbatch = copies;
+  return layout;
+}
+
 TEST(MemoryModel, ActivationsFollowKorthikantiTableTwo) {
   EXPECT_NEAR(layers_only(dense_run(1, false, Recompute::kNone)), L * sbh * (34 + 5 * a * s / h), 1.0);
   const double t = 8;
@@ -76,14 +92,8 @@ TEST(MemoryModel, Fp8GemmsSaveTheirInputsInOneByte) {
   auto run = dense_run(1, false, Recompute::kNone);
   run.training.matmul_precision = "fp8";
   EXPECT_NEAR(layers_only(run), L * sbh * (29 + 5 * a * s / h), 1.0);
-  auto moe = run;  // an MoE layer's FFN input is also the router's (not a TE module): it stays 16-bit
-  moe.model.experts = 8;
-  moe.model.expert_d_ff = 4 * 4096;
-  moe.model.moe_every = 1;
-  moe.model.top_k = 2;
-  MemoryLayout layout;
-  layout.tokens_per_microbatch = 2048;
-  layout.expert_copies_per_microbatch = 1000;
+  const auto moe = with_experts(run);  // an MoE layer's FFN input is the router's too (not a TE module)
+  const MemoryLayout layout = moe_layout(1000);
   const double router_logits = 4 * s * b * 8;
   const double per_copy = 3 * 4 * h + h;  // fc1 output 2 x 4h, FP8 activation 4h, FP8 dispatched input h
   const double layer = sbh * (4 + 1 + 2 + 2 + 9 + 5 * a * s / h) + 1000 * per_copy + router_logits;
@@ -171,17 +181,11 @@ TEST(MemoryModel, ZeroStagesShardOptimizerGradientsAndWeights) {
 }
 
 TEST(MemoryModel, MoeLayersStoreTheReceivedTokenCopies) {
-  auto run = dense_run(1, false, Recompute::kSelective);
-  run.model.experts = 8;
-  run.model.expert_d_ff = 4 * 4096;
-  run.model.moe_every = 1;
-  run.model.top_k = 2;
-  MemoryLayout layout;
-  layout.tokens_per_microbatch = 2048;
-  layout.expert_copies_per_microbatch = 1000;
-  const double with_1000 = memory_per_device(run, workloads::ModelAccounting{}, layout).activations_bytes;
-  layout.expert_copies_per_microbatch = 2000;
-  const double with_2000 = memory_per_device(run, workloads::ModelAccounting{}, layout).activations_bytes;
+  const auto run = with_experts(dense_run(1, false, Recompute::kSelective));
+  const double with_1000 =
+      memory_per_device(run, workloads::ModelAccounting{}, moe_layout(1000)).activations_bytes;
+  const double with_2000 =
+      memory_per_device(run, workloads::ModelAccounting{}, moe_layout(2000)).activations_bytes;
   // 1,000 more copies per layer, each storing 4 f_e (FC2 and activation inputs) + 2 h (permuted input).
   EXPECT_NEAR(with_2000 - with_1000, L * 1000 * (4 * 4 * h + 2 * h), 1.0);
 }
