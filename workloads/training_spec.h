@@ -55,9 +55,10 @@ struct TrainingSpec {
   /// gradient in BF16. Absent: `precision`.
   std::optional<Precision> dispatch_precision;
   /// How FP8 GEMM inputs get their scale (Transformer Engine recipes): each 16-bit activation operand of an
-  /// FP8 GEMM is quantized by a memory-bound pass before it. Default delayed (Megatron-Core's and TE's
-  /// default): the scale comes from an amax history, the amax of this tensor is taken in the same pass.
-  Fp8Recipe fp8_recipe = Fp8Recipe::kDelayed;
+  /// FP8 GEMM is quantized by a memory-bound pass before it. Absent: delayed (Megatron-Core's and TE's
+  /// default), the scale from an amax history, this tensor's amax taken in the same pass. Only with FP8
+  /// GEMMs.
+  std::optional<Fp8Recipe> fp8_recipe;
 
   /// Bytes per element of the dispatch's payload (dispatch_bytes_per_element) and of the combine's.
   double dispatch_bytes_per_element() const;

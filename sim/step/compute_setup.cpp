@@ -44,7 +44,11 @@ std::string committed_profile(const std::string& accelerator) {
 /// fused into the kernel that produces it (the norm, the activation), the output gradient is read once and
 /// cast and transposed. Current scaling: every operand is read for its amax (nvte_compute_amax), then read
 /// again and written twice (nvte_quantize). Blockwise: one read and two writes, the tile scales found in
-/// the same pass.
+/// the same pass. Each operand is charged at the GEMM's size; with sequence parallelism Transformer Engine
+/// quantizes the local shard before the all-gather and transposes the gathered copy in backward (fewer
+/// bytes in forward, a transpose pass more in backward), and a delayed-scaling input that no fusing kernel
+/// produces (the attention's output) is cast on its own: neither is told apart here. The weights are
+/// quantized once per step (cached over the micro-batches), not charged.
 void set_quantize_bytes(workloads::Fp8Recipe recipe, ComputeFormats& f) {
   const double read = f.activation_bytes, writes = 2.0;  // 2 x 1 byte
   switch (recipe) {
@@ -115,9 +119,14 @@ ComputeFormats formats_for(const topologies::AcceleratorSpec& acc, const workloa
   // producing kernel, as Transformer Engine does); wider formats read what is stored.
   const bool narrow = format == NumberFormat::kFp8 || format == NumberFormat::kInt8;
   f.matmul_operand_bytes = narrow ? 1.0 : f.activation_bytes;
-  if (format == NumberFormat::kFp8 && f.activation_bytes > 1) {
-    set_quantize_bytes(run.training.fp8_recipe, f);
+  if (run.training.fp8_recipe && format != NumberFormat::kFp8) {
+    fail_training(lines, "fp8_recipe",
+                  "FP8 GEMMs (training.matmul_precision: fp8, or precision: fp8) for a scaling recipe; the "
+                  "products here run in " +
+                      std::string(to_string(format)));
   }
+  if (format == NumberFormat::kFp8 && f.activation_bytes > 1)
+    set_quantize_bytes(run.training.fp8_recipe.value_or(workloads::Fp8Recipe::kDelayed), f);
   f.profile_applies = format == NumberFormat::kBf16 && storage == NumberFormat::kBf16;
   f.bf16_peak_flop_per_s = acc.peak_dense_bf16_flop_per_s;
   f.fused_attention_d64 = acc.compute.fused_attention_fraction_d64;
