@@ -90,12 +90,11 @@ class Enumerator {
   }
 
   /// Merged forward-backward pairs hide all-to-alls: only with an expert group and two micro-batches or
-  /// more to pair (one gives the same step), and the schedule has no interleaved form (run_spec refuses it
-  /// with virtual stages).
+  /// more to pair (one gives the same step).
   std::vector<bool> ep_comm_modes(const ParallelismSpec& ps) const {
     const std::vector<bool> modes =
         spec_.ep_comm.empty() ? std::vector<bool>{base_.run.simulation.overlap.ep_comm} : spec_.ep_comm;
-    if (ps.expert > 1 && ps.micro_batches > 1 && ps.virtual_stages == 1) return modes;
+    if (ps.expert > 1 && ps.micro_batches > 1) return modes;
     return {false};
   }
 

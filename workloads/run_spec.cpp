@@ -28,13 +28,6 @@ std::string n(std::int64_t v) {
 // Stages, virtual stages and explicit stage sizes against the model's layers and the micro-batches.
 void check_pipeline(const RunSpec& run, const YamlMap& root) {
   const ParallelismSpec& p = run.parallelism;
-  if (run.simulation.overlap.ep_comm && p.virtual_stages > 1) {
-    const YamlMap sim(root.raw("simulation"), root.file(), root.key_path("simulation"));
-    const YamlMap overlap(sim.raw("overlap"), sim.file(), sim.key_path("overlap"));
-    overlap.fail("ep_comm",
-                 "merged forward-backward pairs are modelled on the 1F1B schedule only: expected "
-                 "parallelism.virtual_stages 1 (or ep_comm false)");
-  }
   const std::int64_t layers = run.model.step_layers();  // multi-token-prediction modules included
   if (p.virtual_stages > 1 && p.pipeline < 2)
     fail_at(root, "parallelism", "virtual_stages", "interleaving needs parallelism.pipeline > 1");

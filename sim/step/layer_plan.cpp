@@ -104,7 +104,10 @@ bool merges_forward_backward(const workloads::RunSpec& run) {
 int warmup_forwards(const workloads::RunSpec& run, int stage) {
   const auto stages = static_cast<int>(run.parallelism.pipeline);
   const int ahead = stages - stage - 1;
-  return merges_forward_backward(run) && stages > 1 ? 2 * ahead + 1 : ahead;
+  // The interleaved schedule keeps its own warm-up, one chunk longer with merged pairs (the builder's
+  // interleaved_warmup).
+  const bool doubled = merges_forward_backward(run) && stages > 1 && run.parallelism.virtual_stages == 1;
+  return doubled ? 2 * ahead + 1 : ahead;
 }
 
 }  // namespace moesim::sim

@@ -40,7 +40,9 @@ bool merges_forward_backward(const workloads::RunSpec& run);
 /// outputs when they end; stage s pairs F(k + 2(p - s - 1) + 1) with B(k), so the pair's forward input comes
 /// from a pair stage s - 1 finished one pair earlier and its gradient from one stage s + 1 finished one pair
 /// earlier, and neighbouring stages work at the same time instead of taking turns. A stage holds one
-/// micro-batch more than its warm-up in flight: p - s, or 2(p - s) with merged pairs.
+/// micro-batch more than its warm-up in flight: p - s, or 2(p - s) with merged pairs. With virtual stages
+/// the 1F1B value (p - s - 1) is returned: the interleaved order has its own warm-up (one chunk longer
+/// with merged pairs).
 int warmup_forwards(const workloads::RunSpec& run, int stage);
 
 }  // namespace moesim::sim

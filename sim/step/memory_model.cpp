@@ -190,6 +190,8 @@ double activations_bytes(const workloads::RunSpec& run, const workloads::ModelAc
     double in_flight =
         static_cast<double>(std::min<std::int64_t>(p.micro_batches, warmup_forwards(run, stage) + 1));
     if (chunks > 1) in_flight *= 1.0 + (stages - 1.0) / (static_cast<double>(stages) * chunks);
+    // Interleaved merged pairs warm up with one chunk more (Builder::interleaved_warmup).
+    if (chunks > 1 && merges_forward_backward(run)) in_flight += 1.0 / chunks;
     double stage_bytes = one_mb * in_flight * activation_scale(run.training.precision);
     if (run.training.recompute == Recompute::kFull)  // the layer being recomputed
       stage_bytes += largest_layer * activation_scale(run.training.precision);

@@ -88,6 +88,14 @@ bool Builder::merged(int stage, const Unit& a, const Unit& b) const {
   if (!merges_forward_backward(run_) || a.backward == b.backward) return false;
   // Without stages: B(k) with F(k + 1). With stages: the steady state's F(k + w) with B(k) only.
   if (stages_ == 1) return a.backward && b.micro_batch == a.micro_batch + 1;
+  // Interleaved: a steady-state forward (one after the warm-up) with the backward the order follows it
+  // with. A warm-up forward next to a backward (all forwards warm up when the micro-batches are few) is
+  // not paired: that backward can need the gradient this forward's output leads to.
+  if (virtual_ > 1) {
+    const int k =
+        (a.micro_batch / stages_) * stages_ * virtual_ + a.chunk * stages_ + a.micro_batch % stages_;
+    return !a.backward && k >= interleaved_warmup(stage);
+  }
   return !a.backward && a.micro_batch - b.micro_batch >= warmup_forwards(run_, stage);
 }
 
@@ -155,7 +163,7 @@ std::vector<Builder::Unit> Builder::pipeline_order(int stage) const {
     return order;
   }
   const int total = m * v;
-  const int warmup = std::min((p - stage - 1) * 2 + (v - 1) * p, total);
+  const int warmup = interleaved_warmup(stage);
   auto unit = [&](int k, bool backward) {
     const int chunk = (k / p) % v;
     return Unit{backward ? v - 1 - chunk : chunk, (k / (p * v)) * p + k % p, backward};
@@ -168,6 +176,14 @@ std::vector<Builder::Unit> Builder::pipeline_order(int stage) const {
   }
   while (b < total) order.push_back(unit(b++, true));
   return order;
+}
+
+int Builder::interleaved_warmup(int stage) const {
+  // (p - s - 1) x 2 + (v - 1) x p, and one forward more with merged pairs (Megatron-Core schedules.py: "we
+  // schedule one extra micro-batch forward step before the 1f1b stages" with the all-to-all overlap).
+  const int extra = merges_forward_backward(run_) ? 1 : 0;
+  const int warmup = (stages_ - stage - 1) * 2 + (virtual_ - 1) * stages_ + extra;
+  return std::min(warmup, micro_ * virtual_);
 }
 
 void Builder::logits(int mb, bool backward, std::vector<std::int32_t>& prev, int stage) {

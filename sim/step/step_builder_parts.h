@@ -130,6 +130,8 @@ class Builder {
   // either direction on micro-batch (k / (p v))·p + k mod p, forward chunk (k / p) mod v, backward chunk
   // v - 1 - (k / p) mod v.
   std::vector<Unit> pipeline_order(int stage) const;
+  /// Forwards before the first backward of the interleaved order on `stage` (Megatron-Core's warm-up).
+  int interleaved_warmup(int stage) const;
   /// Whether two consecutive units of a stage's order run as one merged forward-backward step whose
   /// all-to-alls hide behind each other's compute (simulation.overlap.ep_comm).
   bool merged(int stage, const Unit& a, const Unit& b) const;

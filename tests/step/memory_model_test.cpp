@@ -162,6 +162,26 @@ TEST(MemoryModel, MergedPairsWarmUpWithTwiceTheMicroBatches) {
   EXPECT_NEAR(six / activations(run), 6.0 / 4.0, 1e-9);
 }
 
+TEST(MemoryModel, InterleavedMergedPairsWarmUpWithOneChunkMore) {
+  // Interleaved (v = 2): stage 0 holds p (1 + (p - 1)/(p v)) micro-batches, and with merged pairs one
+  // warm-up chunk more, 1/v of a micro-batch.
+  auto run = with_experts(dense_run(1, false, Recompute::kSelective));
+  run.model.layers = 8;
+  run.parallelism.data = 8;
+  run.parallelism.expert = 8;
+  run.parallelism.pipeline = 4;
+  run.parallelism.virtual_stages = 2;
+  run.parallelism.micro_batches = 16;
+  const double plain =
+      memory_per_device(run, workloads::ModelAccounting{}, moe_layout(1000)).activations_bytes;
+  run.simulation.overlap.ep_comm = true;
+  const double merged =
+      memory_per_device(run, workloads::ModelAccounting{}, moe_layout(1000)).activations_bytes;
+  const double in_flight = 4 * (1 + 3.0 / 8);
+  EXPECT_NEAR(merged / plain, (in_flight + 0.5) / in_flight, 0.02);
+  EXPECT_GT(merged, plain);
+}
+
 TEST(MemoryModel, ZeroStagesShardOptimizerGradientsAndWeights) {
   auto run = dense_run(1, false, Recompute::kNone);
   run.parallelism.data = 8;
