@@ -143,16 +143,21 @@ TEST(MemoryModel, PipelineStagesHoldTheirMicroBatchesInFlight) {
   EXPECT_NEAR(activations(run), 2 * (one_layer + sbh), 1.0);
 }
 
-TEST(MemoryModel, MergedPairsWarmUpWithTwiceTheMicroBatches) {
-  // With simulation.overlap.ep_comm on an MoE pipeline, stage s holds 2(p - s) micro-batches, not p - s.
-  auto run = dense_run(1, false, Recompute::kSelective);
-  run.model.experts = 8;
-  run.model.expert_d_ff = 4096;
-  run.model.top_k = 1;
+// The MoE stack over 8 data ranks of 8 experts and 4 pipeline stages of `chunks` chunks, 16 micro-batches.
+workloads::RunSpec moe_pipeline(int chunks) {
+  auto run = with_experts(dense_run(1, false, Recompute::kSelective));
+  run.model.layers = 4 * chunks;
   run.parallelism.data = 8;
   run.parallelism.expert = 8;
   run.parallelism.pipeline = 4;
+  run.parallelism.virtual_stages = chunks;
   run.parallelism.micro_batches = 16;
+  return run;
+}
+
+TEST(MemoryModel, MergedPairsWarmUpWithTwiceTheMicroBatches) {
+  // With simulation.overlap.ep_comm on an MoE pipeline, stage s holds 2(p - s) micro-batches, not p - s.
+  auto run = moe_pipeline(1);
   const double one_pipeline = activations(run);
   run.simulation.overlap.ep_comm = true;
   EXPECT_NEAR(activations(run) / one_pipeline, 2.0, 1e-9);
@@ -165,18 +170,10 @@ TEST(MemoryModel, MergedPairsWarmUpWithTwiceTheMicroBatches) {
 TEST(MemoryModel, InterleavedMergedPairsWarmUpWithOneChunkMore) {
   // Interleaved (v = 2): stage 0 holds p (1 + (p - 1)/(p v)) micro-batches, and with merged pairs one
   // warm-up chunk more, 1/v of a micro-batch.
-  auto run = with_experts(dense_run(1, false, Recompute::kSelective));
-  run.model.layers = 8;
-  run.parallelism.data = 8;
-  run.parallelism.expert = 8;
-  run.parallelism.pipeline = 4;
-  run.parallelism.virtual_stages = 2;
-  run.parallelism.micro_batches = 16;
-  const double plain =
-      memory_per_device(run, workloads::ModelAccounting{}, moe_layout(1000)).activations_bytes;
+  auto run = moe_pipeline(2);
+  const double plain = activations(run);
   run.simulation.overlap.ep_comm = true;
-  const double merged =
-      memory_per_device(run, workloads::ModelAccounting{}, moe_layout(1000)).activations_bytes;
+  const double merged = activations(run);
   const double in_flight = 4 * (1 + 3.0 / 8);
   EXPECT_NEAR(merged / plain, (in_flight + 0.5) / in_flight, 0.02);
   EXPECT_GT(merged, plain);
