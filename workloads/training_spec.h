@@ -60,6 +60,12 @@ struct TrainingSpec {
   /// GEMMs.
   std::optional<Fp8Recipe> fp8_recipe;
 
+  /// Whether the matrix products run in FP8 (matmul_precision fp8, or precision fp8 without a matmul
+  /// override).
+  bool fp8_matmuls() const {
+    return matmul_precision ? *matmul_precision == "fp8" : precision == Precision::kFp8;
+  }
+
   /// Bytes per element of the dispatch's payload (dispatch_bytes_per_element) and of the combine's.
   double dispatch_bytes_per_element() const;
   double combine_bytes_per_element() const { return bytes_per_element(precision); }

@@ -254,7 +254,7 @@ BlockCost LayerCosts::moe_experts(double copies, int local_experts, bool backwar
   // The received copies are quantized before the first GEMM unless the dispatch already sent them in FP8
   // (DeepSeek-V3 §3.3.4: quantized once per token before the dispatch); the activation before the second.
   const bool fp8_dispatch = run_.training.dispatch_precision == workloads::Precision::kFp8;
-  KernelTime fwd = fp8_dispatch ? c_.quantize(copies / k * d, false) : c_.quantize(copies * d, false);
+  KernelTime fwd = c_.quantize((fp8_dispatch ? copies / k : copies) * d, false);
   fwd += c_.moe_kernel(KernelKind::kExpertUp, shape);
   fwd += c_.quantize(copies * f, false);
   fwd += c_.moe_kernel(KernelKind::kExpertDown, shape);

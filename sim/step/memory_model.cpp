@@ -4,7 +4,6 @@
 #include <cstdio>
 
 #include "sim/step/layer_plan.h"
-#include "topologies/accelerator.h"
 
 namespace moesim::sim {
 namespace {
@@ -22,7 +21,8 @@ double activation_scale(workloads::Precision p) {
   return std::max(2.0, workloads::bytes_per_element(p)) / 2.0;
 }
 
-/// Bytes per element (in the 2-byte units above) of what backward keeps beyond the 16-bit tensors.
+/// Bytes per element, with 16-bit activations (activation_scale scales them), of what backward keeps that
+/// is not a 16-bit tensor.
 ///  - dropout: a 1-byte mask per dropout (Korthikanti et al. 2022 §4.1). Without dropout there is no mask and
 ///    the attention keeps only its softmax output (2as²b of the 5as²b): PyTorch's dropout returns its input
 ///    unchanged when p = 0, and models trained without dropout (Llama, Mixtral, Qwen3, DeepSeek) set p = 0.
@@ -35,19 +35,12 @@ struct SavedFormats {
   double mask = 1;       ///< per dropout, per element
   double gemm_in = 2;    ///< a tensor only a GEMM reads
   double gemm_copy = 0;  ///< the extra FP8 copy of a tensor another op keeps in 16 bits
-  bool dropout = true;
 };
 
 SavedFormats saved_formats(const workloads::RunSpec& run) {
   SavedFormats f;
-  f.dropout = run.compute.dropout;
-  f.mask = f.dropout ? 1.0 : 0.0;
-  const auto matmul = run.training.matmul_precision
-                          ? topologies::number_format_from_string(*run.training.matmul_precision)
-                          : std::optional<topologies::NumberFormat>{};
-  const bool fp8 = matmul ? *matmul == topologies::NumberFormat::kFp8
-                          : run.training.precision == workloads::Precision::kFp8;
-  if (fp8) f.gemm_in = 1, f.gemm_copy = 1;
+  f.mask = run.compute.dropout ? 1.0 : 0.0;
+  if (run.training.fp8_matmuls()) f.gemm_in = 1, f.gemm_copy = 1;
   return f;
 }
 
@@ -120,7 +113,9 @@ double layer_activation_bytes(const workloads::RunSpec& run, const LayerPlan& lp
   // head (the logsumexp), and recomputes the scores in backward (Dao et al. 2022 §3.1).
   const bool fused = run.compute.attention == workloads::AttentionKernel::kFused;
   const bool keep_core = run.training.recompute != Recompute::kSelective && !fused;
-  const double core = keep_core ? x.attention_core(f.dropout) : fused ? x.softmax_statistics() : 0.0;
+  const double core = keep_core ? x.attention_core(run.compute.dropout)
+                      : fused   ? x.softmax_statistics()
+                                : 0.0;
   // Korthikanti's 34sbh + 5as²b with dropout and 16-bit GEMM inputs. Not split over the tensor ranks unless
   // the sequence is (sequence parallelism): the two norms' inputs (4sbh), the attention's and the FFN's
   // inputs (2sbh each) and the two dropout masks (sbh each). Split: Q, K, V and the output projection's
