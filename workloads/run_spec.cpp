@@ -92,6 +92,29 @@ void check_step_size(const RunSpec& run, const YamlMap& root) {
   }
 }
 
+/// Each named recompute module must exist in the model: an LSTM's selective recomputation is its own
+/// (the experts' hidden layers), MLA's up-projections need MLA, the MoE modules an MoE model.
+void check_recompute_modules(const RunSpec& run, const YamlMap& training) {
+  if (!training.has("recompute_modules")) return;
+  const ModelSpec& m = run.model;
+  auto named = [&](RecomputeModule module) { return run.training.recomputes(module); };
+  auto fail = [&](RecomputeModule module, const std::string& why) {
+    training.fail("recompute_modules",
+                  std::string(kRecomputeModuleNames[static_cast<int>(module)]) + " " + why);
+  };
+  if (m.is_lstm())
+    training.fail("recompute_modules",
+                  "does not apply to an LSTM model: its selective recomputation re-runs the experts' hidden "
+                  "layers (Shazeer et al. 2017 App. D)");
+  if (named(RecomputeModule::kMlaUpProj) && !m.is_mla())
+    fail(RecomputeModule::kMlaUpProj, "needs multi-head latent attention: model '" + m.name + "' has none");
+  for (auto module : {RecomputeModule::kMoeAct, RecomputeModule::kMoe, RecomputeModule::kSharedExperts}) {
+    if (named(module) && !m.is_moe()) fail(module, "needs an MoE model: model '" + m.name + "' is dense");
+  }
+  if (named(RecomputeModule::kSharedExperts) && m.shared_experts == 0)
+    fail(RecomputeModule::kSharedExperts, "needs shared experts: model '" + m.name + "' has none");
+}
+
 }  // namespace
 
 RunSpec parse_run_spec(const YamlMap& root) {
@@ -102,6 +125,7 @@ RunSpec parse_run_spec(const YamlMap& root) {
   run.model = parse_model_section(model);
   run.parallelism = parse_parallelism_section(root.map("parallelism"));
   run.training = parse_training_section(root.map("training"));
+  check_recompute_modules(run, root.map("training"));
   if (auto s = root.optional_map("simulation")) {
     run.simulation = parse_simulation_section(*s);
     const auto& h = run.simulation.routing.histogram;

@@ -1,10 +1,35 @@
 #include "workloads/sections.h"
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "workloads/limits.h"
 
 namespace moesim::workloads {
+namespace {
+
+/// `training.recompute_modules`: a list of RecomputeModule names, only with recompute: selective.
+std::uint32_t parse_recompute_modules(const YamlMap& s, Recompute recompute) {
+  std::string names;
+  for (auto n : kRecomputeModuleNames) names += (names.empty() ? "" : ", ") + std::string(n);
+  if (recompute != Recompute::kSelective)
+    s.fail("recompute_modules", "only applies with training.recompute: selective");
+  const YAML::Node node = s.raw("recompute_modules");
+  const std::string expected = "expected a list of modules to recompute, from " + names;
+  if (!node.IsSequence() || node.size() == 0) s.fail("recompute_modules", expected);
+  std::uint32_t mask = 0;
+  for (const auto& item : node) {
+    const std::string name = item.IsScalar() ? item.as<std::string>() : "";
+    const auto* end = std::end(kRecomputeModuleNames);
+    const auto* it = std::find(std::begin(kRecomputeModuleNames), end, name);
+    if (it == end) s.fail("recompute_modules", expected + ", got '" + name + "'");
+    mask |= 1U << static_cast<unsigned>(it - std::begin(kRecomputeModuleNames));
+  }
+  return mask;
+}
+
+}  // namespace
 
 ParallelismSpec parse_parallelism_section(const YamlMap& s) {
   ParallelismSpec p;
@@ -99,11 +124,13 @@ TrainingSpec parse_training_section(const YamlMap& s) {
   const auto recompute = s.optional_choice("recompute", {"none", "selective", "full", "true", "false"});
   if (recompute == "selective") t.recompute = Recompute::kSelective;
   if (recompute == "full" || recompute == "true") t.recompute = Recompute::kFull;
+  if (s.has("recompute_modules")) t.recompute_modules = parse_recompute_modules(s, t.recompute);
   if (auto v = s.optional_choice("optimizer", {"adam", "adafactor"})) {
     t.optimizer = *v == "adam" ? Optimizer::kAdam : Optimizer::kAdafactor;
   }
   s.finish({"global_batch_tokens", "global_batch_sequences", "sequence_length", "total_tokens", "precision",
-            "matmul_precision", "dispatch_precision", "fp8_recipe", "recompute", "optimizer"});
+            "matmul_precision", "dispatch_precision", "fp8_recipe", "recompute", "recompute_modules",
+            "optimizer"});
   return t;
 }
 

@@ -21,6 +21,22 @@ enum class Fp8Recipe { kDelayed, kCurrent, kBlockwise };
 /// router, gating, permutation and all-to-alls included, runs again in backward (Megatron-LM
 /// `--recompute-granularity full`).
 enum class Recompute { kNone, kSelective, kFull };
+/// A module selective recomputation runs again in backward (Megatron-Core TransformerConfig
+/// `recompute_modules`, whose default is the attention core alone):
+///  - core_attn: the attention core (scores, softmax, dropout; Korthikanti et al. 2022 §5);
+///  - layernorm: the norms that are modules of their own (an MoE layer's pre-FFN norm, read by the router
+///    and the experts; an MLA layer's input norm, read by two down-projections); output discarded;
+///  - mla_up_proj: MLA's query and key/value up-projections and RoPE; output discarded;
+///  - mlp: a dense FFN (with its fused input norm), from its input;
+///  - moe_act: the experts' activation function; output discarded;
+///  - moe: a whole MoE layer (router, dispatch, experts, combine, all-to-alls included), from its input;
+///  - shared_experts: the shared experts, from their input.
+/// "Output discarded" (CheckpointWithoutOutput) frees the module's output once its consumer has run and
+/// refills it in backward; the others (tensor_parallel.checkpoint) keep only the module's input.
+enum class RecomputeModule { kCoreAttn, kLayernorm, kMlaUpProj, kMlp, kMoeAct, kMoe, kSharedExperts };
+/// The YAML names of the modules, in RecomputeModule order.
+inline constexpr std::string_view kRecomputeModuleNames[] = {"core_attn", "layernorm", "mla_up_proj",   "mlp",
+                                                             "moe_act",   "moe",       "shared_experts"};
 
 /// Optimizer, for the optimizer-state memory (Adam: 2 fp32 moments; Adafactor: factored second moment).
 enum class Optimizer { kAdam, kAdafactor };
@@ -44,7 +60,9 @@ struct TrainingSpec {
   std::optional<double> total_tokens;       ///< tokens of the whole run (e.g. 600e9); absent = one step only
   Precision precision = Precision::kBf16;   ///< required in YAML
   Recompute recompute = Recompute::kNone;   ///< default none
-  Optimizer optimizer = Optimizer::kAdam;   ///< default adam (the Megatron-LM / DeepSpeed default)
+  /// With recompute selective: a bit per RecomputeModule (`training.recompute_modules`); default core_attn.
+  std::uint32_t recompute_modules = 1U << static_cast<unsigned>(RecomputeModule::kCoreAttn);
+  Optimizer optimizer = Optimizer::kAdam;  ///< default adam (the Megatron-LM / DeepSpeed default)
   /// Number format of the matrix products when it differs from `precision` (a mixed recipe, e.g. fp8 GEMMs
   /// with bf16 elsewhere): fp32 | tf32 | bf16 | fp16 | fp8 | int8. Absent: the chip's default for
   /// `precision` (sim/step/compute_setup.h).
@@ -64,6 +82,12 @@ struct TrainingSpec {
   /// override).
   bool fp8_matmuls() const {
     return matmul_precision ? *matmul_precision == "fp8" : precision == Precision::kFp8;
+  }
+
+  /// Whether selective recomputation re-runs `module` in backward.
+  bool recomputes(RecomputeModule module) const {
+    return recompute == Recompute::kSelective &&
+           (recompute_modules & (1U << static_cast<unsigned>(module))) != 0;
   }
 
   /// Bytes per element of the dispatch's payload (dispatch_bytes_per_element) and of the combine's.

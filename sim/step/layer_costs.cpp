@@ -7,6 +7,7 @@ namespace {
 
 using kernels::KernelKind;
 using workloads::LayerKind;
+using workloads::RecomputeModule;
 using workloads::Stack;
 
 const workloads::LayerCost* find_cost(const workloads::ModelAccounting& acc, LayerKind kind, Stack stack) {
@@ -35,6 +36,17 @@ LayerCosts::LayerCosts(const workloads::RunSpec& run, const workloads::ModelAcco
 double LayerCosts::block_flops(LayerKind kind, Stack stack) const {
   const auto* c = find_cost(acc_, kind, stack);
   return c ? tokens_ * (c->flops_fwd_matmul_per_token + c->flops_fwd_attention_per_token) / tp_ : 0.0;
+}
+
+bool LayerCosts::recomputes_expert_activation() const {
+  // A recomputed MoE layer re-runs its activation with the rest of it.
+  const auto& t = run_.training;
+  return t.recomputes(RecomputeModule::kMoeAct) && !t.recomputes(RecomputeModule::kMoe);
+}
+
+bool LayerCosts::recomputes_shared_experts() const {
+  const auto& t = run_.training;
+  return t.recomputes(RecomputeModule::kSharedExperts) && !t.recomputes(RecomputeModule::kMoe);
 }
 
 BlockCost LayerCosts::with_recompute(KernelTime backward, KernelTime /*forward*/, double flops) const {
@@ -100,21 +112,19 @@ KernelTime LayerCosts::attention_projections(bool backward) const {
   if (m_.is_mla()) {
     // DeepSeek-V2 MLA: the down-projections to the latents are not split over tensor ranks (each rank
     // computes them, as Megatron-Core's MLA does); the up-projections are split by head.
-    const double qk = static_cast<double>(m_.qk_head_dim()), dh = static_cast<double>(m_.d_head);
-    const double v = static_cast<double>(m_.value_head_dim());
+    const double qk = static_cast<double>(m_.qk_head_dim());
     const double qr = static_cast<double>(m_.q_lora_rank), kvr = static_cast<double>(m_.kv_lora_rank);
     const double rope = static_cast<double>(m_.qk_rope_head_dim);
     KernelTime t;
     if (qr > 0) {
       t += linear(tokens_, qr, d, backward);
       t += c_.stream((backward ? 3.0 : 2.0) * tokens_ * qr * a_);  // the latent's RMSNorm
-      t += linear(tokens_, h * qk / tp_, qr, backward);
     } else {
       t += linear(tokens_, h * qk / tp_, d, backward);
     }
     t += linear(tokens_, kvr + rope, d, backward);
     t += c_.stream((backward ? 3.0 : 2.0) * tokens_ * kvr * a_);
-    t += linear(tokens_, h * (dh + v) / tp_, kvr, backward);
+    t += mla_up_projections(backward);
     return t;
   }
   // Grouped-query attention: n_kv_heads K/V heads, split over the tensor ranks while there are enough of
@@ -123,6 +133,16 @@ KernelTime LayerCosts::attention_projections(bool backward) const {
   const double kv_heads = static_cast<double>(m_.kv_heads());
   const double kv = kv_heads * static_cast<double>(m_.d_head) / std::min<double>(tp_, kv_heads);
   return linear(tokens_, q + 2 * kv, d, backward);
+}
+
+KernelTime LayerCosts::mla_up_projections(bool backward) const {
+  const double h = static_cast<double>(m_.n_heads), qk = static_cast<double>(m_.qk_head_dim());
+  const double dh = static_cast<double>(m_.d_head), v = static_cast<double>(m_.value_head_dim());
+  const double qr = static_cast<double>(m_.q_lora_rank), kvr = static_cast<double>(m_.kv_lora_rank);
+  KernelTime t;
+  if (qr > 0) t += linear(tokens_, h * qk / tp_, qr, backward);
+  t += linear(tokens_, h * (dh + v) / tp_, kvr, backward);
+  return t;
 }
 
 KernelTime LayerCosts::attention_output(bool backward) const {
@@ -153,8 +173,11 @@ BlockCost LayerCosts::attention(LayerKind kind, Stack stack, bool backward) cons
   if (!backward) return {pass(false), flops};
   KernelTime bwd = pass(true);
   // Selective recomputation runs the attention core's forward again in backward instead of storing it
-  // (Korthikanti et al. 2022 §5).
-  if (run_.training.recompute == workloads::Recompute::kSelective) bwd += attention_core(causal, false);
+  // (Korthikanti et al. 2022 §5); MLA's input norm and up-projections when they are named too.
+  const auto& tr = run_.training;
+  if (tr.recomputes(RecomputeModule::kCoreAttn)) bwd += attention_core(causal, false);
+  if (m_.is_mla() && tr.recomputes(RecomputeModule::kLayernorm)) bwd += norm(false);
+  if (m_.is_mla() && tr.recomputes(RecomputeModule::kMlaUpProj)) bwd += mla_up_projections(false);
   return with_recompute(bwd, pass(false), flops);
 }
 
@@ -211,6 +234,7 @@ BlockCost LayerCosts::moe_gate(double routed, bool backward) const {
   bwd += c_.gemm_outside_recipe(routed, d, E);         // dX = dLogits · Wᵀ
   bwd += c_.gemm_outside_recipe(d, E, routed);         // dW = Xᵀ · dLogits
   bwd += norm(true);
+  if (run_.training.recomputes(RecomputeModule::kLayernorm)) bwd += norm(false);
   return with_recompute(bwd, fwd, flops);
 }
 
@@ -275,8 +299,9 @@ BlockCost LayerCosts::moe_experts(double copies, int local_experts, bool backwar
   bwd += c_.grouped_gemm(rows, f, d, E);            // down: dH = dY · W2ᵀ
   bwd += c_.grouped_gemm(f, d, rows, E);            // down: dW2 = Hᵀ · dY
   bwd += c_.stream((2 * g + 1) * copies * f * a_);  // activation backward
-  bwd += c_.grouped_gemm(rows, d, g * f, E);        // up: dX = dH · W1ᵀ
-  bwd += c_.grouped_gemm(d, g * f, rows, E);        // up: dW1 = Xᵀ · dH
+  if (recomputes_expert_activation()) bwd += c_.stream((g + 1) * copies * f * a_);
+  bwd += c_.grouped_gemm(rows, d, g * f, E);  // up: dX = dH · W1ᵀ
+  bwd += c_.grouped_gemm(d, g * f, rows, E);  // up: dW1 = Xᵀ · dH
   bwd += secondary;
   // An LSTM-MoE's selective recomputation re-runs the experts' first layer (Shazeer et al. 2017 App. D).
   if (m_.is_lstm() && run_.training.recompute == workloads::Recompute::kSelective)
@@ -315,6 +340,8 @@ BlockCost LayerCosts::shared_experts(Stack stack, bool backward) const {
     t += c_.stream((g + 1) * tokens_ * f * a_);
     t += linear(tokens_, d, f, false);
   } else {
+    // Recomputed from their input first when named (the FLOPs of that pass are not model FLOPs).
+    if (recomputes_shared_experts()) t += shared_experts(stack, false).time;
     t += linear(tokens_, d, f, true);
     t += c_.stream((2 * g + 1) * tokens_ * f * a_);
     t += linear(tokens_, g * f, d, true);

@@ -83,6 +83,9 @@ class LayerCosts {
   KernelTime attention_core(bool causal, bool backward) const;
   KernelTime attention_projections(bool backward) const;
   KernelTime attention_output(bool backward) const;
+  KernelTime mla_up_projections(bool backward) const;  ///< MLA's query and key/value up-projections
+  bool recomputes_expert_activation() const;           ///< moe_act named and not within a recomputed moe
+  bool recomputes_shared_experts() const;              ///< shared_experts named and not within moe
   kernels::KernelShape moe_shape(double tokens, int experts) const;
   KernelTime einsum_dispatch(double routed, bool combine, bool backward) const;
   double block_flops(workloads::LayerKind kind, workloads::Stack stack) const;

@@ -9,6 +9,7 @@ namespace moesim::sim {
 namespace {
 
 using workloads::Recompute;
+using workloads::RecomputeModule;
 
 /// NCCL's Simple-protocol buffer per connection (DEFAULT_BUFFSIZE = 4 MiB, NVIDIA/nccl src/init.cc), a send
 /// and a receive connection per channel of a ring, and 16 channels assumed per communicator (NCCL runs 16 to
@@ -92,11 +93,13 @@ struct AttentionWidths {
   double replicated = 0;  ///< MLA's query and key/value latents (and the shared RoPE key)
 };
 
-AttentionWidths attention_widths(const workloads::ModelSpec& m) {
+AttentionWidths attention_widths(const workloads::ModelSpec& m, bool recompute_up_projections) {
   const auto a = static_cast<double>(m.n_heads);
   const auto qk = static_cast<double>(m.qk_head_dim()), v = static_cast<double>(m.value_head_dim());
+  // Recomputed up-projections (mla_up_proj) free the heads' Q, K and V; the output projection's input stays.
   if (m.is_mla())
-    return {a * (2 * qk + 2 * v), static_cast<double>(m.q_lora_rank + m.kv_lora_rank + m.qk_rope_head_dim)};
+    return {recompute_up_projections ? a * v : a * (2 * qk + 2 * v),
+            static_cast<double>(m.q_lora_rank + m.kv_lora_rank + m.qk_rope_head_dim)};
   const auto kv = static_cast<double>(m.kv_heads());
   return {a * qk + kv * qk + kv * v + a * v, 0.0};
 }
@@ -112,7 +115,8 @@ double layer_activation_bytes(const workloads::RunSpec& run, const LayerPlan& lp
   // fused kernel never stores it: FlashAttention keeps the output and one fp32 softmax statistic per row and
   // head (the logsumexp), and recomputes the scores in backward (Dao et al. 2022 §3.1).
   const bool fused = run.compute.attention == workloads::AttentionKernel::kFused;
-  const bool keep_core = run.training.recompute != Recompute::kSelective && !fused;
+  const auto& tr = run.training;
+  const bool keep_core = !tr.recomputes(RecomputeModule::kCoreAttn) && !fused;
   const double core = keep_core ? x.attention_core(run.compute.dropout)
                       : fused   ? x.softmax_statistics()
                                 : 0.0;
@@ -121,27 +125,44 @@ double layer_activation_bytes(const workloads::RunSpec& run, const LayerPlan& lp
   // inputs (2sbh each) and the two dropout masks (sbh each). Split: Q, K, V and the output projection's
   // input (8sbh when heads x head size = h), the core (5as²b) and the FFN's hidden activations.
   const double replicated = run.parallelism.sequence_parallel ? 1.0 / x.t : 1.0;
-  const AttentionWidths w = attention_widths(m);
+  const AttentionWidths w = attention_widths(m, tr.recomputes(RecomputeModule::kMlaUpProj));
   const double sb = x.s * x.b;
+  // Recomputed norms (recompute_modules layernorm) keep no 16-bit output: an MoE layer's pre-FFN norm and
+  // an MLA layer's input norm; the FP8 copies their GEMMs saved stay. A norm fused into the GEMM after it
+  // (Transformer Engine's LayerNormLinear: dense attention and FFN) is not a module of its own.
+  const bool norms = tr.recomputes(RecomputeModule::kLayernorm);
+  const double attn_in = norms && m.is_mla() && f.gemm_in == 2.0 ? 0.0 : f.gemm_in;
   // The FFN's input of an MoE layer is also the router's, which keeps it in 16 bits; a shared expert's
-  // GEMMs then take their own FP8 copy.
-  const double ffn_in = lp.moe ? 2.0 + (m.shared_experts > 0 ? f.gemm_copy : 0.0) : f.gemm_in;
-  const double unsplit = 4.0 + f.gemm_in + ffn_in + 2.0 * f.mask;
+  // GEMMs then take their own FP8 copy (not kept when the shared experts are recomputed from their input).
+  // A checkpointed dense FFN (mlp) keeps only the layer's residual stream, its fused norm's output not.
+  const bool shared_copy = m.shared_experts > 0 && !tr.recomputes(RecomputeModule::kSharedExperts) &&
+                           !tr.recomputes(RecomputeModule::kMoe);
+  const double dense_in = tr.recomputes(RecomputeModule::kMlp) ? 0.0 : f.gemm_in;
+  const double ffn_in = lp.moe ? (norms ? 0.0 : 2.0) + (shared_copy ? f.gemm_copy : 0.0) : dense_in;
+  const double unsplit = 4.0 + attn_in + ffn_in + 2.0 * f.mask;
   const double output_copy = sb * static_cast<double>(m.n_heads * m.value_head_dim()) * f.gemm_copy;
   const double qkvo = 2 * sb * w.split + output_copy, latents = 2 * sb * w.replicated * replicated;
   double bytes = unsplit * x.sbh() * replicated + latents + (qkvo + core) / x.t;
   if (cross)  // one more norm (2sbh), attention input and mask, and attention block (split as above)
     bytes += (2.0 + f.gemm_in + f.mask) * x.sbh() * replicated + latents + (qkvo + core) / x.t;
-  if (!lp.moe)
+  if (!lp.moe) {
+    if (tr.recomputes(RecomputeModule::kMlp)) return bytes;
     return bytes + x.s * x.b * static_cast<double>(m.d_ff) * ffn_hidden_bytes(m.ffn_gated, f) / x.t;
+  }
+  // A checkpointed MoE layer (moe) keeps only its input.
+  if (tr.recomputes(RecomputeModule::kMoe)) return bytes;
   // Each expert's hidden layer is split over the expert-tensor group, whose gathered copies it computes; a
-  // copy's input (the dispatched token) is read only by the expert's first GEMM.
+  // copy's input (the dispatched token) is read only by the expert's first GEMM. A recomputed activation
+  // (moe_act) frees its 16-bit output, the second GEMM's input; with FP8 GEMMs that GEMM keeps its own
+  // 1-byte copy, which stays.
+  SavedFormats hidden = f;
+  if (tr.recomputes(RecomputeModule::kMoeAct) && f.gemm_in == 2.0) hidden.gemm_in = 0.0;
   const double etp = static_cast<double>(run.parallelism.expert_tensor_degree());
   const double per_copy =
-      static_cast<double>(m.expert_d_ff) / etp * ffn_hidden_bytes(m.expert_gated, f) + f.gemm_in * x.h;
+      static_cast<double>(m.expert_d_ff) / etp * ffn_hidden_bytes(m.expert_gated, hidden) + f.gemm_in * x.h;
   const double router_logits = 4.0 * x.s * x.b * static_cast<double>(m.experts) / x.t;  // fp32
-  return bytes + layout.expert_copies_per_microbatch * per_copy + router_logits +
-         shared_expert_bytes(m, x, f);
+  const double shared = tr.recomputes(RecomputeModule::kSharedExperts) ? 0.0 : shared_expert_bytes(m, x, f);
+  return bytes + layout.expert_copies_per_microbatch * per_copy + router_logits + shared;
 }
 
 double activations_bytes(const workloads::RunSpec& run, const workloads::ModelAccounting& accounting,

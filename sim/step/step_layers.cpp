@@ -34,11 +34,11 @@ void Builder::layer_pass(int global_layer, const LayerPlan& lp, int mb, Pass pas
     p = p >= 0 ? out_.graph.add(op, {p}) : out_.graph.add(op);
     return p;
   };
-  auto tp_allreduce = [&]() {
+  auto tp_allreduce = [&](bool bwd) {
     if (tp_ <= 1) return;
     const double bytes = out_.tokens_per_microbatch * m_.d_model * dtype_;
     const auto d = demand(NetworkDemand::Kind::kTpAllReduce, -1, stage, bytes);
-    auto ids = collective(devs, prev, OpCategory::kTpAllReduce, d, backward, global_layer, mb,
+    auto ids = collective(devs, prev, OpCategory::kTpAllReduce, d, bwd, global_layer, mb,
                           run_.simulation.overlap.tp_comm);
     prev = ids;
   };
@@ -51,20 +51,31 @@ void Builder::layer_pass(int global_layer, const LayerPlan& lp, int mb, Pass pas
       chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kAttention, cost, backward,
                           global_layer, mb));
     }
-    if (!m_.is_lstm()) tp_allreduce();
+    if (!m_.is_lstm()) tp_allreduce(backward);
   };
-  auto ffn_block = [&]() {
+  auto ffn_pass = [&](bool bwd) {
     if (!lp.moe) {
       if (m_.is_lstm()) return;  // an LSTM layer without an MoE has no FFN
-      const BlockCost cost = costs_->dense_ffn(lp.stack, backward);
+      const BlockCost cost = costs_->dense_ffn(lp.stack, bwd);
       for (int i = 0; i < sim_per_stage_; ++i) {
-        chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kDenseFfn, cost, backward,
-                            global_layer, mb));
+        chain(i, compute_op(devs[static_cast<std::size_t>(i)], OpCategory::kDenseFfn, cost, bwd, global_layer,
+                            mb));
       }
-      tp_allreduce();
+      tp_allreduce(bwd);
       return;
     }
-    moe_block(stage, global_layer, mb, backward, devs, prev);
+    moe_block(stage, global_layer, mb, bwd, devs, prev);
+  };
+  // A checkpointed FFN (recompute_modules mlp for a dense FFN, moe for an MoE layer) runs its forward
+  // again, collectives and all-to-alls included, right before its backward.
+  auto ffn_block = [&]() {
+    const auto module = lp.moe ? workloads::RecomputeModule::kMoe : workloads::RecomputeModule::kMlp;
+    if (backward && run_.training.recomputes(module)) {
+      recomputing_ = true;
+      ffn_pass(false);
+      recomputing_ = false;
+    }
+    ffn_pass(backward);
   };
   // A multi-token-prediction module: its input projection before the layer, its pass through the shared
   // output head after it.

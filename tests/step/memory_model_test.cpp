@@ -207,6 +207,61 @@ TEST(MemoryModel, MoeLayersStoreTheReceivedTokenCopies) {
   EXPECT_NEAR(with_2000 - with_1000, L * 1000 * (4 * 4 * h + 2 * h), 1.0);
 }
 
+workloads::RunSpec recomputing(workloads::RunSpec run,
+                               std::initializer_list<workloads::RecomputeModule> modules) {
+  run.training.recompute = Recompute::kSelective;
+  run.training.recompute_modules = 0;
+  for (auto m : modules) run.training.recompute_modules |= 1U << static_cast<unsigned>(m);
+  return run;
+}
+
+using workloads::RecomputeModule;
+
+TEST(MemoryModel, RecomputedModulesKeepOnlyWhatTheirRecomputationReads) {
+  const MemoryLayout layout = moe_layout(1000);
+  auto bytes = [&](const workloads::RunSpec& run) {
+    return memory_per_device(run, workloads::ModelAccounting{}, layout).activations_bytes;
+  };
+  const auto dense = dense_run(1, false, Recompute::kNone);
+  const auto core = recomputing(dense, {RecomputeModule::kCoreAttn});
+  // The default module list is the attention core: Korthikanti's selective recomputation.
+  EXPECT_DOUBLE_EQ(layers_only(core), layers_only(dense_run(1, false, Recompute::kSelective)));
+  // mlp: a dense FFN keeps neither its input (2sbh) nor its hidden activations (16sbh).
+  EXPECT_NEAR(layers_only(core) -
+                  layers_only(recomputing(dense, {RecomputeModule::kCoreAttn, RecomputeModule::kMlp})),
+              L * 18 * sbh, 1.0);
+  // layernorm: a dense layer's norms are fused into the GEMMs after them: nothing changes; an MoE layer
+  // drops its pre-FFN norm output (2sbh).
+  EXPECT_DOUBLE_EQ(layers_only(recomputing(dense, {RecomputeModule::kLayernorm})),
+                   layers_only(recomputing(dense, {})));
+  const auto moe = with_experts(dense);
+  EXPECT_NEAR(bytes(recomputing(moe, {})) - bytes(recomputing(moe, {RecomputeModule::kLayernorm})),
+              L * 2 * sbh, 1.0);
+  // moe_act: each copy's 16-bit activation output (2 x 4h) goes; with FP8 GEMMs the 1-byte copy stays.
+  EXPECT_NEAR(bytes(recomputing(moe, {})) - bytes(recomputing(moe, {RecomputeModule::kMoeAct})),
+              L * 1000 * 2 * 4 * h, 1.0);
+  auto fp8 = moe;
+  fp8.training.matmul_precision = "fp8";
+  EXPECT_DOUBLE_EQ(bytes(recomputing(fp8, {})), bytes(recomputing(fp8, {RecomputeModule::kMoeAct})));
+  // moe: the layer keeps only its input: no copies, no router logits.
+  const double copies = 1000 * (4 * 4 * h + 2 * h), logits = 4 * s * b * 8;
+  EXPECT_NEAR(bytes(recomputing(moe, {})) - bytes(recomputing(moe, {RecomputeModule::kMoe})),
+              L * (copies + logits), 1.0);
+  // mla_up_proj: the heads' Q, K (32 x 192 each) and V (32 x 128) go, the output projection's input stays.
+  auto mla = dense;
+  mla.model.q_lora_rank = 1536;
+  mla.model.kv_lora_rank = 512;
+  mla.model.qk_rope_head_dim = 64;
+  mla.model.v_head_dim = 128;
+  EXPECT_NEAR(
+      layers_only(recomputing(mla, {})) - layers_only(recomputing(mla, {RecomputeModule::kMlaUpProj})),
+      L * 2 * s * b * (2 * 32 * 192 + 32 * 128), 1.0);
+  // layernorm with MLA: the input norm is a module of its own (two down-projections read it).
+  EXPECT_NEAR(
+      layers_only(recomputing(mla, {})) - layers_only(recomputing(mla, {RecomputeModule::kLayernorm})),
+      L * 2 * sbh, 1.0);
+}
+
 // ZeRO-3 gathers a layer's sharded weights before computing it (two layers' worth: the current one and the
 // prefetched one). Experts with one replica (expert degree = data) are not sharded and not gathered.
 TEST(MemoryModel, ZeroThreeGathersOnlyShardedLayers) {

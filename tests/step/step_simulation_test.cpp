@@ -270,6 +270,39 @@ TEST(StepSimulation, FullRecomputationRerunsTheForwardAllToAlls) {
   EXPECT_EQ(plain["hbm_bytes"].get<double>(), 80e9);
 }
 
+TEST(StepSimulation, RecomputeModulesRerunWhatTheyName) {
+  const std::vector<std::string> sel{"training.recompute=selective"};
+  auto with = [&](const std::string& modules) {
+    auto o = sel;
+    o.push_back("training.recompute_modules=" + modules);
+    return simulate(kSmallMoe, o);
+  };
+  auto busy = [](const nlohmann::json& r) {
+    return breakdown(r, "compute_s") + breakdown(r, "memory_bound_s");
+  };
+  const auto plain = simulate(kSmallMoe);
+  // The default list is the attention core alone.
+  EXPECT_DOUBLE_EQ(with("[core_attn]")["step_time_s"].get<double>(),
+                   simulate(kSmallMoe, sel)["step_time_s"].get<double>());
+  // A checkpointed MoE layer runs its forward again, both all-to-alls included: 4 layers of 8 are MoE,
+  // each with forward, recomputed forward and backward all-to-alls instead of two -> 1.5x the bytes.
+  const auto moe = with("[moe]");
+  EXPECT_NEAR(moe["a2a_bytes_per_step"].get<double>() / plain["a2a_bytes_per_step"].get<double>(), 1.5, 1e-9);
+  EXPECT_LT(moe["memory_bytes_per_device"]["activations"].get<double>(),
+            plain["memory_bytes_per_device"]["activations"].get<double>());
+  // The experts' activation and the norms are recomputed in place: more busy time, the same all-to-alls.
+  const auto act = with("[moe_act, layernorm]");
+  EXPECT_DOUBLE_EQ(act["a2a_bytes_per_step"].get<double>(), plain["a2a_bytes_per_step"].get<double>());
+  EXPECT_GT(busy(act), busy(plain));
+  EXPECT_LT(act["memory_bytes_per_device"]["activations"].get<double>(),
+            plain["memory_bytes_per_device"]["activations"].get<double>());
+  // Dense FFNs re-run their forward with mlp.
+  EXPECT_GT(busy(with("[mlp]")), busy(plain));
+  // Recomputation is not model work.
+  EXPECT_DOUBLE_EQ(moe["executed_flops_per_step"].get<double>(),
+                   plain["executed_flops_per_step"].get<double>());
+}
+
 TEST(StepSimulation, ActivationsThatDoNotFitAreRefusedWithTheBreakdown) {
   try {
     simulate(kSmallMoe, {"training.global_batch_sequences=16384", "training.sequence_length=2048"});

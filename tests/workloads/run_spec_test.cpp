@@ -377,5 +377,35 @@ TEST(RunSpecErrors, RoutingOptions) {
   EXPECT_HAS(msg, "energy.grid_kgco2e_per_kwh");
 }
 
+TEST(RunSpec, RecomputeModulesNameWhatSelectiveRecomputationReruns) {
+  EXPECT_TRUE(parse(kBase + "  recompute: selective\n").training.recomputes(RecomputeModule::kCoreAttn));
+  const RunSpec r = parse(kBase + "  recompute: selective\n  recompute_modules: [moe_act, layernorm]\n");
+  EXPECT_FALSE(r.training.recomputes(RecomputeModule::kCoreAttn));
+  EXPECT_TRUE(r.training.recomputes(RecomputeModule::kMoeAct));
+  EXPECT_TRUE(r.training.recomputes(RecomputeModule::kLayernorm));
+  EXPECT_FALSE(r.training.recomputes(RecomputeModule::kMoe));
+  EXPECT_FALSE(parse(kBase + "  recompute: full\n").training.recomputes(RecomputeModule::kCoreAttn));
+}
+
+TEST(RunSpecErrors, RecomputeModules) {
+  std::string msg = error_of(kBase + "  recompute_modules: [moe]\n");
+  EXPECT_HAS(msg, "scn.yaml:12: key 'training.recompute_modules'");
+  EXPECT_HAS(msg, "recompute: selective");
+  msg = error_of(kBase + "  recompute: selective\n  recompute_modules: [attention]\n");
+  EXPECT_HAS(msg, "training.recompute_modules");
+  EXPECT_HAS(msg, "'attention'");
+  EXPECT_HAS(msg, "core_attn, layernorm");
+  msg = error_of(kBase + "  recompute: selective\n  recompute_modules: []\n");
+  EXPECT_HAS(msg, "training.recompute_modules");
+  msg = error_of(kBase + "  recompute: selective\n  recompute_modules: [mla_up_proj]\n");
+  EXPECT_HAS(msg, "training.recompute_modules");
+  EXPECT_HAS(msg, "multi-head latent attention");
+  msg = error_of(kBase + "  recompute: selective\n  recompute_modules: [shared_experts]\n");
+  EXPECT_HAS(msg, "needs shared experts");
+  msg = error_of(replace(kBase, "preset: switch-base", "preset: gpt3-6.7b") +
+                 "  recompute: selective\n  recompute_modules: [moe]\n");
+  EXPECT_HAS(msg, "needs an MoE model");
+}
+
 }  // namespace
 }  // namespace moesim::workloads
